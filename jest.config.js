@@ -11,6 +11,7 @@ const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostic
 
 module.exports = {
   maxWorkers: 2,
+  testTimeout: 120000,
   projects: [
     {
       displayName: 'unit',
@@ -28,7 +29,6 @@ module.exports = {
       transform,
       globalSetup: '<rootDir>/test/harness/global-setup.ts',
       globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
-      testTimeout: 120000,
     },
   ],
 };
