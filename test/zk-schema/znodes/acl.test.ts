@@ -1,4 +1,3 @@
-import fc from 'fast-check';
 import * as acl from '../../../zk-schema/znodes/acl';
 import {
   EXTENDED_CHANGES,
@@ -9,15 +8,6 @@ import { AclEntry, ResourcePattern } from '../../../zk-schema/znodes/acl';
 import { zkDataError } from './arbitraries';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
-
-/** Any resource name, even one no znode could hold: notifications carry it as data. */
-const resourceName = fc.string({ unit: 'binary', minLength: 1, maxLength: 20 });
-const pattern = (patternTypes: acl.PatternType[]) =>
-  fc.record({
-    resourceType: fc.constantFrom(...acl.RESOURCE_TYPES),
-    name: resourceName,
-    patternType: fc.constantFrom(...patternTypes),
-  });
 
 describe('ACL resource znodes', () => {
   it('stores literal patterns under /kafka-acl and prefixed ones under /kafka-acl-extended/prefixed', () => {
@@ -111,22 +101,6 @@ describe('ACL resource znodes', () => {
       pattern,
     );
   });
-
-  it('round-trips any ACL list', () => {
-    const entry = fc.record({
-      principal: fc
-        .tuple(fc.constantFrom('User', 'Group'), fc.string({ maxLength: 10 }))
-        .map(([t, n]) => `${t}:${n}`),
-      permissionType: fc.constantFrom(...acl.PERMISSION_TYPES),
-      operation: fc.constantFrom(...acl.OPERATIONS),
-      host: fc.oneof(fc.constant('*'), fc.ipV4(), fc.ipV6()),
-    });
-    fc.assert(
-      fc.property(fc.array(entry, { maxLength: 6 }), (acls) => {
-        expect(acl.decode(acl.encode({ acls }))).toEqual({ acls });
-      }),
-    );
-  });
 });
 
 describe('ACL change notifications', () => {
@@ -186,14 +160,5 @@ describe('ACL change notifications', () => {
         ),
       ).message,
     ).toMatch(/field "patternType": expected a non-literal pattern type/);
-  });
-
-  it('round-trips any pattern through its change store', () => {
-    fc.assert(
-      fc.property(pattern(['LITERAL', 'PREFIXED']), (p) => {
-        const store = changeStore(p.patternType);
-        expect(store.decode(store.encode(p))).toEqual(p);
-      }),
-    );
   });
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import * as deleteTopics from '../../../zk-schema/znodes/delete-topics';
 import * as preferredElection from '../../../zk-schema/znodes/preferred-replica-election';
 import * as reassignPartitions from '../../../zk-schema/znodes/reassign-partitions';
-import { replicaList, topic, topicPartitions, zkDataError } from './arbitraries';
+import { topic, zkDataError } from './arbitraries';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
 
@@ -55,19 +55,6 @@ describe('/admin/reassign_partitions', () => {
   ])('refuses %s', (_name, text, pattern) => {
     expect(zkDataError(() => reassignPartitions.decode(bytes(text))).message).toMatch(pattern);
   });
-
-  it('round-trips any request', () => {
-    const request = topicPartitions.chain((tps) =>
-      fc
-        .tuple(...tps.map(() => replicaList()))
-        .map((lists) => ({ partitions: tps.map((tp, i) => ({ ...tp, replicas: lists[i] })) })),
-    );
-    fc.assert(
-      fc.property(request, (value) => {
-        expect(reassignPartitions.decode(reassignPartitions.encode(value))).toEqual(value);
-      }),
-    );
-  });
 });
 
 describe('/admin/preferred_replica_election', () => {
@@ -77,16 +64,6 @@ describe('/admin/preferred_replica_election', () => {
     expect(
       preferredElection.encode({ partitions: [{ topic: 'orders', partition: 0 }] }).toString(),
     ).toBe(text);
-  });
-
-  it('round-trips any set of partitions', () => {
-    fc.assert(
-      fc.property(topicPartitions, (partitions) => {
-        expect(preferredElection.decode(preferredElection.encode({ partitions }))).toEqual({
-          partitions,
-        });
-      }),
-    );
   });
 
   it('refuses a missing partitions array', () => {

@@ -1,8 +1,7 @@
-import fc from 'fast-check';
 import * as brokerRegistration from '../../../zk-schema/znodes/broker-registration';
 import * as brokerSeqid from '../../../zk-schema/znodes/broker-seqid';
 import { BrokerRegistration } from '../../../zk-schema/znodes/broker-registration';
-import { timestamp, zkDataError, featureName } from './arbitraries';
+import { zkDataError } from './arbitraries';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
 
@@ -166,42 +165,6 @@ describe('/brokers/ids/<id>', () => {
     const error = zkDataError(() => brokerRegistration.decode(bytes(text), '/brokers/ids/7'));
     expect(error.message).toMatch(/^\/brokers\/ids\/7: /);
     expect(error.message).toMatch(pattern);
-  });
-
-  it('round-trips any registration', () => {
-    const host = fc.oneof(fc.stringMatching(/^[a-z0-9.-]{0,20}$/), fc.ipV6(), fc.ipV4());
-    const endpoints = fc.uniqueArray(
-      fc.record({
-        listenerName: fc.stringMatching(/^[A-Z_]{1,12}$/),
-        host,
-        port: fc.integer({ min: 0, max: 65535 }),
-        securityProtocol: fc.constantFrom(...brokerRegistration.SECURITY_PROTOCOLS),
-      }),
-      { maxLength: 4, selector: (e) => e.listenerName },
-    );
-    const range = fc
-      .tuple(fc.integer({ min: 1, max: 32767 }), fc.integer({ min: 1, max: 32767 }))
-      .map(([a, b]) => ({ minVersion: Math.min(a, b), maxVersion: Math.max(a, b) }));
-    const registration = fc.record(
-      {
-        endpoints,
-        jmxPort: fc.integer({ min: -1, max: 65535 }),
-        timestamp,
-        rack: fc.string({ maxLength: 10 }),
-        features: fc
-          .uniqueArray(fc.tuple(featureName, range), {
-            maxLength: 3,
-            selector: ([name]) => name,
-          })
-          .map((entries) => new Map(entries)),
-      },
-      { requiredKeys: ['endpoints', 'jmxPort', 'timestamp', 'features'] },
-    );
-    fc.assert(
-      fc.property(registration, (value) => {
-        expect(brokerRegistration.decode(brokerRegistration.encode(value))).toEqual(value);
-      }),
-    );
   });
 });
 

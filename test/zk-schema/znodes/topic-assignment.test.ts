@@ -4,7 +4,7 @@ import * as partitionState from '../../../zk-schema/znodes/partition-state';
 import * as topicAssignment from '../../../zk-schema/znodes/topic-assignment';
 import { ReplicaAssignment } from '../../../zk-schema/znodes/topic-assignment';
 import { randomBase64Uuid } from '../../../zk-schema/znodes/base64-uuid';
-import { epoch, partitionId, replicaList, topic, zkDataError } from './arbitraries';
+import { partitionId, topic, zkDataError } from './arbitraries';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
 const idle = (replicas: number[]): ReplicaAssignment => ({
@@ -97,32 +97,6 @@ describe('/brokers/topics/<topic>', () => {
       zkDataError(() => topicAssignment.decode(bytes(text), '/brokers/topics/t')).message,
     ).toMatch(pattern);
   });
-
-  it('round-trips any assignment, with or without topic id and reassignment', () => {
-    const assignment = fc
-      .tuple(replicaList(), replicaList(0), replicaList(0))
-      .map(([replicas, addingReplicas, removingReplicas]) => ({
-        replicas,
-        addingReplicas,
-        removingReplicas,
-      }));
-    const value = fc.record(
-      {
-        topicId: fc
-          .uint8Array({ minLength: 16, maxLength: 16 })
-          .map((b) => Buffer.from(b).toString('base64url')),
-        partitions: fc
-          .uniqueArray(fc.tuple(partitionId, assignment), { maxLength: 6, selector: ([p]) => p })
-          .map((entries) => new Map(entries)),
-      },
-      { requiredKeys: ['partitions'] },
-    );
-    fc.assert(
-      fc.property(value, (v) => {
-        expect(topicAssignment.decode(topicAssignment.encode(v))).toEqual(v);
-      }),
-    );
-  });
 });
 
 describe('/brokers/topics/<topic>/partitions/<p>/state', () => {
@@ -189,21 +163,6 @@ describe('/brokers/topics/<topic>/partitions/<p>/state', () => {
     ],
   ])('refuses %s', (_name, text, pattern) => {
     expect(zkDataError(() => partitionState.decode(bytes(text))).message).toMatch(pattern);
-  });
-
-  it('round-trips any leader and ISR', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: -1, max: 2147483647 }),
-        epoch,
-        replicaList(0),
-        epoch,
-        (leader, leaderEpoch, isr, controllerEpoch) => {
-          const value = { leader, leaderEpoch, isr, controllerEpoch };
-          expect(partitionState.decode(partitionState.encode(value))).toEqual(value);
-        },
-      ),
-    );
   });
 
   it('uses the topic path of the assignment module', () => {
