@@ -4,8 +4,12 @@
  * it looks wrong).
  *
  * Kafka memory-maps these files. Here the entries live in an in-memory Buffer, which answers
- * every lookup, and each change is written through to the file asynchronously, in order, by a
- * per-file queue (a failed write is reported by the next append, flush or close). The file of
+ * every lookup. New entries are written to the file in runs, asynchronously and in order by a
+ * per-file queue: one write per `WRITE_BATCH_ENTRIES` entries, and whatever is pending on flush,
+ * resize, rename and close (a failed write is reported by the next append, flush or close). One
+ * small write per entry would cost a thread-pool round trip per append; entries not yet written
+ * when the process dies are rebuilt by recovery, which re-indexes every segment after the
+ * recovery point (and the recovery point only moves on flush, which writes them). The file of
  * the active segment is preallocated to `segment.index.bytes` (rounded down to whole entries;
  * the bytes past the last entry are zeros) and trimmed to the entries in use when the segment
  * rolls or the log closes, as Kafka does. The in-memory copy grows by doubling, so an index with
@@ -50,9 +54,14 @@ export async function loadIndexFile(file: string): Promise<LoadedIndexFile> {
   }
 }
 
+/** New entries written to the file together, at most (the rest wait for flush/roll/close). */
+export const WRITE_BATCH_ENTRIES = 128;
+
 export abstract class AbstractIndex {
   private buf: Buffer;
   private count: number;
+  /** Entries already written (or queued to be written) to the file. */
+  private written: number;
   private maxEntryCount: number;
   private chain: Promise<void> = Promise.resolve();
   private failure: unknown = undefined;
@@ -68,6 +77,7 @@ export abstract class AbstractIndex {
   ) {
     this.missingFile = created;
     this.count = Math.floor(contents.length / entrySize);
+    this.written = this.count;
     this.buf = Buffer.from(contents.subarray(0, this.count * entrySize));
     this.maxEntryCount = Math.max(this.count, Math.floor(maxIndexSize / entrySize));
     this.loadedLength = contents.length;
@@ -163,9 +173,17 @@ export abstract class AbstractIndex {
     }
     write(this.buf, at);
     this.count++;
-    const entry = Buffer.from(this.buf.subarray(at, at + this.entrySize));
+    if (this.count - this.written >= WRITE_BATCH_ENTRIES) this.writePending();
+  }
+
+  /** Queues one write of the entries not yet written to the file. */
+  private writePending(): void {
+    if (this.written >= this.count) return;
+    const from = this.written * this.entrySize;
+    const entries = Buffer.from(this.buf.subarray(from, this.count * this.entrySize));
+    this.written = this.count;
     this.enqueue(async () => {
-      await this.fh.write(entry, 0, entry.length, at);
+      await this.fh.write(entries, 0, entries.length, from);
     });
   }
 
@@ -179,6 +197,7 @@ export abstract class AbstractIndex {
     // A trimmed file stays trimmed; a preallocated one is extended again.
     if (this.maxEntryCount <= this.count) this.maxEntryCount = entries;
     this.count = entries;
+    this.written = Math.min(this.written, entries);
     const cut = entries * this.entrySize;
     const length = this.maxEntryCount * this.entrySize;
     this.enqueue(async () => {
@@ -200,6 +219,7 @@ export abstract class AbstractIndex {
    */
   resize(newSize: number): void {
     this.checkWritable();
+    this.writePending();
     const entries = Math.max(this.count, Math.floor(newSize / this.entrySize));
     this.maxEntryCount = entries;
     const length = entries * this.entrySize;
@@ -213,16 +233,18 @@ export abstract class AbstractIndex {
     this.resize(this.sizeInBytes);
   }
 
-  /** Waits for queued writes and fsyncs the file. */
+  /** Writes pending entries, waits for queued writes and fsyncs the file. */
   async flush(): Promise<void> {
+    if (!this.closed) this.writePending();
     await this.chain;
     this.checkWritable();
     await this.fh.datasync();
   }
 
-  /** Waits for queued writes, then closes the file. */
+  /** Writes pending entries, waits for queued writes, then closes the file. */
   async close(): Promise<void> {
     if (this.closed) return;
+    this.writePending();
     await this.chain;
     this.closed = true;
     await this.fh.close();
@@ -238,6 +260,7 @@ export abstract class AbstractIndex {
 
   /** Renames the file (the open handle keeps working). */
   async renameTo(file: string): Promise<void> {
+    this.writePending();
     await this.chain;
     await fs.rename(this.filePath, file);
     this.filePath = file;
