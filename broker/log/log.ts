@@ -604,7 +604,12 @@ export class Log {
     }
     return this.lock.run(async () => {
       this.checkOpen();
-      if (targetOffset >= this.nextOffset) return false;
+      if (targetOffset >= this.nextOffset) {
+        // Nothing to cut, but an epoch this replica started as leader without writing to it
+        // must still go (Kafka's Log.truncateTo does the same).
+        await this.epochCache.truncateFromEnd(this.nextOffset);
+        return false;
+      }
       this.log.info(`Truncating to offset ${targetOffset}`);
       if (this.segments[0].baseOffset > targetOffset) {
         await this.truncateFullyAndStartAtLocked(targetOffset);

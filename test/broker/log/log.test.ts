@@ -181,6 +181,15 @@ describe('Log', () => {
     await log.close();
   });
 
+  it('truncateTo at the log end drops an epoch that was started but never written to', async () => {
+    const log = await openLog();
+    await log.appendAsLeader(batch({ records: 2 }), 0);
+    await log.assignEpochStartOffset(1, log.logEndOffset);
+    expect(await log.truncateTo(log.logEndOffset)).toBe(false);
+    expect(log.leaderEpochCache.entries()).toEqual([{ epoch: 0, startOffset: 0 }]);
+    await log.close();
+  });
+
   it('truncateFullyAndStartAt empties the log and restarts it at the new offset', async () => {
     const log = await openLog();
     await appendBatches(log, 5);
