@@ -10,7 +10,7 @@
  * `cluster.zk` is a ZooKeeper client on the same chroot for reading the tree.
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ZkClient, ZkError } from '../../zk-schema/client';
 import * as brokerRegistration from '../../zk-schema/znodes/broker-registration';
@@ -22,12 +22,11 @@ import {
   freePorts,
   killTracked,
   onCleanup,
+  samsaBin,
   spawnTracked,
   tempDir,
   waitFor,
 } from '../harness';
-
-export const SAMSA_BIN = path.resolve(__dirname, '../../dist/ops/bin/samsa.js');
 
 /** Settings that keep fault tests quick (timeouts of a few seconds, fast retries). */
 export const FAST_BROKER_CONFIG: Readonly<Record<string, string>> = {
@@ -50,14 +49,6 @@ export async function writeProperties(file: string, props: Record<string, string
     .map(([key, value]) => `${key}=${value}`)
     .join('\n');
   await fs.writeFile(file, `${text}\n`);
-}
-
-/** The built CLI, or a clear error telling how to build it. */
-export function samsaBin(): string {
-  if (!existsSync(SAMSA_BIN)) {
-    throw new Error(`${SAMSA_BIN} is missing: build first (npm run build)`);
-  }
-  return SAMSA_BIN;
 }
 
 /**

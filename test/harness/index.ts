@@ -7,6 +7,7 @@
  *   waitFor(cond, {timeoutMs, intervalMs?, what})  poll until truthy, monotonic deadline
  *   tempDir(label)           a fresh folder under os.tmpdir()
  *   spawnTracked(cmd, args, opts), killTracked(child, signal?)  child processes that get cleaned up
+ *   samsaBin()               the built CLI, dist/ops/bin/samsa.js
  *   onCleanup(fn)            run `fn` in cleanupAll, before the kills (e.g. stop an ensemble)
  *   cleanupAll()             run the onCleanup callbacks (last registered first), SIGKILL every
  *                            tracked process still alive, remove the temp folders
@@ -27,6 +28,7 @@ export { killTracked, spawnTracked } from './processes';
 export type { ExitStatus } from './processes';
 export { tempDir } from './temp-dirs';
 export { chrootConnect, zkConnect } from './zookeeper';
+export { SAMSA_BIN, samsaBin } from './cli';
 
 const cleanups: (() => unknown)[] = [];
 

@@ -1,48 +1,25 @@
 /**
- * `samsa lab` end to end: the CLI, compiled with the project's compiler options (ops/bin/samsa.ts
- * and everything it imports, brokers included, plus the generated codecs), run as separate
- * processes. The lab starts its own one-node ZooKeeper ensemble through the launcher and three
+ * `samsa lab` end to end: the built CLI (dist, built by `npm test`), run as separate processes. The lab starts its own one-node ZooKeeper ensemble through the launcher and three
  * real broker processes, on free ports in a temporary folder. The steps build on each other: up,
  * status, a topic, killing the controller and watching a new one take over, restarting it,
  * pausing and resuming a broker, stopping and starting ZooKeeper, and down --purge.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import ts from 'typescript';
 import { createTopic } from '../../../broker/admin/admin-zk';
 import { loadServerConfig } from '../../../broker/config/load-server-config';
 import { healthCounts } from '../../../ops/lab/cluster-view';
 import { labDown, labStatus } from '../../../ops/lab/lab';
 import { readLabState } from '../../../ops/lab/state';
 import { ZkClient } from '../../../zk-schema/client';
-import { onCleanup, tempDir, useHarness, waitFor } from '../../harness';
+import { onCleanup, samsaBin, tempDir, useHarness, waitFor } from '../../harness';
 import { freeRun } from './lab-ports';
 
 useHarness();
 
 const root = path.resolve(__dirname, '../../..');
-
-/** Compiles ops/bin/samsa.ts and its imports into `outDir`, with the generated codecs beside. */
-function compileCli(outDir: string): string {
-  const configFile = ts.readConfigFile(path.join(root, 'tsconfig.json'), ts.sys.readFile);
-  const parsed = ts.parseJsonConfigFileContent(configFile.config, ts.sys, root);
-  const program = ts.createProgram([path.join(root, 'ops/bin/samsa.ts')], {
-    ...parsed.options,
-    outDir,
-    declaration: false,
-    sourceMap: false,
-    noEmit: false,
-  });
-  if (program.emit().emitSkipped) throw new Error('compiling ops/bin/samsa.ts emitted nothing');
-  execFileSync(process.execPath, [
-    path.join(root, 'client/protocol/generate-codecs.js'),
-    '--copy',
-    outDir,
-  ]);
-  return path.join(outDir, 'ops/bin/samsa.js');
-}
 
 interface Run {
   code: number;
@@ -121,7 +98,7 @@ describe('samsa lab (CLI, real ZooKeeper and brokers)', () => {
   }
 
   beforeAll(async () => {
-    cli = compileCli(await tempDir('samsa-lab-build'));
+    cli = samsaBin();
     dir = path.join(await tempDir('lab'), 'lab');
     basePort = await freeRun(3);
     zkPort = await freeRun(1);

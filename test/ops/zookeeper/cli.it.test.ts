@@ -1,35 +1,16 @@
 /**
- * `samsa zookeeper start|status|stop` end to end: the CLI entry compiled with the project's
- * compiler options (only it and what it imports, so the rest of the tree cannot break this test),
- * run as a separate process against real ZooKeeper.
+ * `samsa zookeeper start|status|stop` end to end: the built CLI (dist, built by `npm test`) run
+ * as a separate process against real ZooKeeper.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import ts from 'typescript';
 import { readState, stopEnsemble } from '../../../ops/zookeeper';
-import { freePort, onCleanup, tempDir, useHarness } from '../../harness';
+import { freePort, onCleanup, samsaBin, tempDir, useHarness } from '../../harness';
 
 useHarness();
 
 const root = path.resolve(__dirname, '../../..');
-
-/** Compiles ops/bin/samsa.ts and its imports into `outDir`; returns the compiled entry. */
-function compileCli(outDir: string): string {
-  const configFile = ts.readConfigFile(path.join(root, 'tsconfig.json'), ts.sys.readFile);
-  const parsed = ts.parseJsonConfigFileContent(configFile.config, ts.sys, root);
-  const entry = path.join(root, 'ops/bin/samsa.ts');
-  const program = ts.createProgram([entry], {
-    ...parsed.options,
-    outDir,
-    declaration: false,
-    sourceMap: false,
-    noEmit: false,
-  });
-  const result = program.emit();
-  if (result.emitSkipped) throw new Error('compiling ops/bin/samsa.ts emitted nothing');
-  return path.join(outDir, 'ops/bin/samsa.js');
-}
 
 interface Run {
   code: number;
@@ -53,7 +34,7 @@ describe('samsa zookeeper (CLI)', () => {
   }
 
   beforeAll(async () => {
-    cli = compileCli(await tempDir('samsa-cli-build'));
+    cli = samsaBin();
     dir = await tempDir('zk-cli');
     basePort = await freePort();
     onCleanup(async () => {

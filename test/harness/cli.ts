@@ -1,0 +1,16 @@
+/**
+ * The built `samsa` CLI (dist/ops/bin/samsa.js) that integration tests run as a real process.
+ * `npm test` builds dist first (its `pretest` step).
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+export const SAMSA_BIN = path.resolve(__dirname, '../../dist/ops/bin/samsa.js');
+
+/** The built CLI, or a clear error telling how to build it. */
+export function samsaBin(): string {
+  if (!existsSync(SAMSA_BIN)) {
+    throw new Error(`${SAMSA_BIN} is missing: build first (npm run build)`);
+  }
+  return SAMSA_BIN;
+}
