@@ -8,14 +8,19 @@
  * A pid only counts as the broker's while the process's command line names the broker's
  * server.properties (read from /proc on Linux), so a recycled pid is never signalled.
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SamsaError } from '../../client/errors';
-import { processState, ProcessState } from '../zookeeper/local-node';
+import {
+  ProcessState,
+  processState,
+  signalProcess,
+  spawnDetached,
+  waitProcessGone,
+} from '../detached-process';
 import { waitFor } from '../zookeeper/wait-for';
 import { SERVER_PROPERTIES } from './server-properties';
 import { BrokerLaunch } from './state';
@@ -67,51 +72,17 @@ export async function launchBroker(
   brokerDir: string,
   env: NodeJS.ProcessEnv,
 ): Promise<ChildProcess> {
-  const log = openSync(serverLogFile(brokerDir), 'a');
-  let child: ChildProcess;
-  try {
-    writeSync(log, `==== samsa lab: starting the broker at ${new Date().toISOString()} ====\n`);
-    child = spawn(launch.node, [launch.entry, 'server-start', serverPropertiesFile(brokerDir)], {
+  return spawnDetached(
+    launch.node,
+    [launch.entry, 'server-start', serverPropertiesFile(brokerDir)],
+    {
       cwd: brokerDir,
-      detached: true,
       env,
-      stdio: ['ignore', log, log],
-    });
-  } finally {
-    closeSync(log);
-  }
-  const pid = await new Promise<number>((resolve, reject) => {
-    child.once('spawn', () => resolve(child.pid as number));
-    child.once('error', (error) =>
-      reject(new SamsaError(`cannot start ${launch.node}: ${error.message}`, { cause: error })),
-    );
-  });
-  child.unref();
-  await fs.writeFile(path.join(brokerDir, BROKER_PID_FILE), `${pid}\n`);
-  return child;
-}
-
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-  }
-}
-
-async function waitGone(brokerDir: string, pid: number, timeoutMs: number): Promise<boolean> {
-  const marker = serverPropertiesFile(brokerDir);
-  try {
-    await waitFor(() => processState(pid, marker) === 'gone', {
-      timeoutMs,
-      intervalMs: 25,
-      what: `broker process ${pid} to exit`,
-    });
-    return true;
-  } catch (error) {
-    if (processState(pid, marker) !== 'gone') return false;
-    throw error;
-  }
+      logFile: serverLogFile(brokerDir),
+      pidFile: path.join(brokerDir, BROKER_PID_FILE),
+      banner: `==== samsa lab: starting the broker at ${new Date().toISOString()} ====`,
+    },
+  );
 }
 
 /** How a stop went: nothing ran, the broker exited by itself, or it had to be killed. */
@@ -135,16 +106,22 @@ export async function stopBroker(
   const started = performance.now();
   let killed = options.force ?? false;
   if (killed) {
-    signal(pid, 'SIGKILL');
+    signalProcess(pid, 'SIGKILL');
   } else {
-    signal(pid, 'SIGTERM');
-    signal(pid, 'SIGCONT');
-    if (!(await waitGone(brokerDir, pid, options.graceMs ?? STOP_GRACE_MS))) {
-      signal(pid, 'SIGKILL');
+    signalProcess(pid, 'SIGTERM');
+    signalProcess(pid, 'SIGCONT');
+    if (
+      !(await waitProcessGone(
+        pid,
+        serverPropertiesFile(brokerDir),
+        options.graceMs ?? STOP_GRACE_MS,
+      ))
+    ) {
+      signalProcess(pid, 'SIGKILL');
       killed = true;
     }
   }
-  if (!(await waitGone(brokerDir, pid, 10_000))) {
+  if (!(await waitProcessGone(pid, serverPropertiesFile(brokerDir), 10_000))) {
     throw new SamsaError(`broker process ${pid} (${brokerDir}) did not exit after SIGKILL`);
   }
   await fs.rm(path.join(brokerDir, BROKER_PID_FILE), { force: true });
@@ -158,7 +135,7 @@ export async function stopBroker(
 export async function signalBroker(brokerDir: string, sig: 'SIGSTOP' | 'SIGCONT'): Promise<number> {
   const { pid } = await brokerProcess(brokerDir);
   if (pid === undefined) throw new SamsaError(`the broker in ${brokerDir} is not running`);
-  signal(pid, sig);
+  signalProcess(pid, sig);
   if (process.platform === 'linux') {
     const marker = serverPropertiesFile(brokerDir);
     await waitFor(() => (processState(pid, marker) === 'paused') === (sig === 'SIGSTOP'), {

@@ -12,7 +12,7 @@
 import type { ContainerRuntimeClient, StartedTestContainer } from 'testcontainers';
 import { SamsaError } from '../../client/errors';
 import { NodeLayout, renderZooCfg } from './config';
-import type { ProcessState } from './local-node';
+import type { ProcessState } from '../detached-process';
 import type { NodeRecord } from './state';
 
 export const DOCKER_IMAGE = 'zookeeper:3.8';

@@ -39,11 +39,10 @@ import {
   LOG_FILE,
   logTail,
   PID_FILE,
-  processState,
-  ProcessState,
   signalLocalNode,
   stopLocalNode,
 } from './local-node';
+import { ProcessState, processState } from '../detached-process';
 import {
   EnsembleState,
   findNode,

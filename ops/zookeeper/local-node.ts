@@ -1,26 +1,28 @@
 /**
- * One ZooKeeper node run as a local JVM: its command line, launching it detached (it outlives the
- * command that started it; stdout and stderr go to `<node dir>/zookeeper.log`), its pid file
- * (`<node dir>/zookeeper.pid`, the decimal pid and a newline), whether it still runs, and signals
- * (SIGTERM then SIGKILL to stop, SIGKILL to kill, SIGSTOP/SIGCONT to pause and resume).
- *
- * A pid only counts as this node's while the process's command line names the node's `zoo.cfg`
- * (read from /proc on Linux), so a recycled pid is never signalled.
+ * One ZooKeeper node run as a local JVM: its command line, launching it detached (through
+ * ops/detached-process; stdout and stderr go to `<node dir>/zookeeper.log`, the pid to
+ * `<node dir>/zookeeper.pid`), whether it still runs, and signals (SIGTERM then SIGKILL to stop,
+ * SIGKILL to kill, SIGSTOP/SIGCONT to pause and resume). A pid only counts as this node's while
+ * the process's command line names the node's `zoo.cfg`.
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import { openSync, closeSync, readFileSync } from 'node:fs';
+import { ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SamsaError } from '../../client/errors';
+import {
+  ProcessState,
+  processState,
+  signalProcess,
+  spawnDetached,
+  waitProcessGone,
+} from '../detached-process';
 import { LocalLaunch } from './state';
 
 export const PID_FILE = 'zookeeper.pid';
 export const LOG_FILE = 'zookeeper.log';
 export const CONFIG_FILE = 'zoo.cfg';
-
-export type ProcessState = 'running' | 'paused' | 'gone';
 
 /** The JVM's arguments for the node whose folder is `dir`. */
 export function jvmArgs(launch: LocalLaunch, dir: string): string[] {
@@ -42,30 +44,6 @@ export function jvmArgs(launch: LocalLaunch, dir: string): string[] {
     'org.apache.zookeeper.server.quorum.QuorumPeerMain',
     path.join(dir, CONFIG_FILE),
   ];
-}
-
-/**
- * Whether `pid` is a live process whose command line contains `marker`. Synchronous, so that it
- * can run inside a process 'exit' handler.
- */
-export function processState(pid: number, marker: string): ProcessState {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EPERM') return 'running';
-    return 'gone';
-  }
-  if (process.platform !== 'linux') return 'running';
-  try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    if (!cmdline.split('\0').some((arg) => arg.includes(marker))) return 'gone';
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    if (state === 'Z' || state === 'X') return 'gone';
-    return state === 'T' || state === 't' ? 'paused' : 'running';
-  } catch {
-    return 'gone';
-  }
 }
 
 export async function readPid(dir: string): Promise<number | undefined> {
@@ -91,43 +69,11 @@ export async function localNodeState(dir: string): Promise<{ pid?: number; state
  * caller may watch it for an early exit, and this process may exit while the node runs on.
  */
 export async function launchLocalNode(launch: LocalLaunch, dir: string): Promise<ChildProcess> {
-  const log = openSync(path.join(dir, LOG_FILE), 'a');
-  let child: ChildProcess;
-  try {
-    child = spawn(launch.java, jvmArgs(launch, dir), {
-      cwd: dir,
-      detached: true,
-      stdio: ['ignore', log, log],
-    });
-  } finally {
-    closeSync(log);
-  }
-  const pid = await new Promise<number>((resolve, reject) => {
-    child.once('spawn', () => resolve(child.pid as number));
-    child.once('error', (error) =>
-      reject(new SamsaError(`cannot start ${launch.java}: ${error.message}`, { cause: error })),
-    );
+  return spawnDetached(launch.java, jvmArgs(launch, dir), {
+    cwd: dir,
+    logFile: path.join(dir, LOG_FILE),
+    pidFile: path.join(dir, PID_FILE),
   });
-  child.unref();
-  await fs.writeFile(path.join(dir, PID_FILE), `${pid}\n`);
-  return child;
-}
-
-async function waitGone(pid: number, marker: string, timeoutMs: number): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
-  while (processState(pid, marker) !== 'gone') {
-    if (performance.now() >= deadline) return false;
-    await sleep(25);
-  }
-  return true;
-}
-
-function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-  }
 }
 
 /**
@@ -146,13 +92,14 @@ export async function stopLocalNode(
   }
   const marker = path.join(dir, CONFIG_FILE);
   if (options.force) {
-    signal(pid, 'SIGKILL');
+    signalProcess(pid, 'SIGKILL');
   } else {
-    signal(pid, 'SIGTERM');
-    signal(pid, 'SIGCONT');
-    if (!(await waitGone(pid, marker, options.graceMs ?? 10_000))) signal(pid, 'SIGKILL');
+    signalProcess(pid, 'SIGTERM');
+    signalProcess(pid, 'SIGCONT');
+    if (!(await waitProcessGone(pid, marker, options.graceMs ?? 10_000)))
+      signalProcess(pid, 'SIGKILL');
   }
-  if (!(await waitGone(pid, marker, 10_000))) {
+  if (!(await waitProcessGone(pid, marker, 10_000))) {
     throw new SamsaError(`ZooKeeper process ${pid} (${dir}) did not exit after SIGKILL`);
   }
   await fs.rm(path.join(dir, PID_FILE), { force: true });
@@ -166,7 +113,7 @@ export async function stopLocalNode(
 export async function signalLocalNode(dir: string, sig: 'SIGSTOP' | 'SIGCONT'): Promise<void> {
   const { pid } = await localNodeState(dir);
   if (pid === undefined) throw new SamsaError(`ZooKeeper node in ${dir} is not running`);
-  signal(pid, sig);
+  signalProcess(pid, sig);
   if (process.platform !== 'linux') return;
   const marker = path.join(dir, CONFIG_FILE);
   const deadline = performance.now() + 5000;

@@ -6,32 +6,14 @@
  */
 import type { Logger } from '../../../client/logging';
 import { ApiKey } from '../../../client/protocol/apis';
-import { errorByName } from '../../../client/protocol/error-codes';
 import type { RequestHandler } from '../../network/socket-server';
-import { type DataHandlerServices, isBrokerEpochStale } from './services';
+import { type DataHandlerServices, staleBrokerEpochResponse } from './services';
 
 export function leaderAndIsrHandler(
   services: DataHandlerServices,
   log: Logger,
 ): RequestHandler<typeof ApiKey.LeaderAndIsr> {
-  return async (request) => {
-    if (isBrokerEpochStale(services, request.brokerEpoch)) {
-      log.info(
-        `Received LeaderAndIsr request with broker epoch ${request.brokerEpoch} smaller than ` +
-          `the current broker epoch ${services.brokerEpoch()}`,
-      );
-      const stale = errorByName('STALE_BROKER_EPOCH').code;
-      return {
-        errorCode: stale,
-        partitionErrors: request.topicStates.flatMap((t) =>
-          t.partitionStates.map((p) => ({
-            topicName: t.topicName,
-            partitionIndex: p.partitionIndex,
-            errorCode: stale,
-          })),
-        ),
-      };
-    }
-    return services.replicaManager.becomeLeaderOrFollower(request);
-  };
+  return async (request) =>
+    staleBrokerEpochResponse(services, log, 'LeaderAndIsr', request) ??
+    services.replicaManager.becomeLeaderOrFollower(request);
 }

@@ -2,6 +2,8 @@
  * What the data-plane handlers need of a broker: a narrow view of BrokerServices, so that tests
  * can wire the handlers to a ReplicaManager without a controller.
  */
+import type { Logger } from '../../../client/logging';
+import { errorByName } from '../../../client/protocol/error-codes';
 import type { BrokerServices } from '../../server/broker-services';
 
 export type DataHandlerServices = Pick<
@@ -16,8 +18,47 @@ export const UNKNOWN_BROKER_EPOCH = -1;
  * KIP-380: a controller request carrying a broker epoch below this broker's current one was
  * meant for an earlier registration of this broker id.
  */
-export function isBrokerEpochStale(services: DataHandlerServices, requestEpoch: number): boolean {
+function isBrokerEpochStale(services: DataHandlerServices, requestEpoch: number): boolean {
   return requestEpoch !== UNKNOWN_BROKER_EPOCH && requestEpoch < services.brokerEpoch();
+}
+
+/** The partition-addressed shape LeaderAndIsr and StopReplica requests share. */
+interface PartitionScopedControlRequest {
+  brokerEpoch: number;
+  topicStates: { topicName: string; partitionStates: { partitionIndex: number }[] }[];
+}
+
+/**
+ * The STALE_BROKER_EPOCH response (every partition refused) when a controller request is meant
+ * for an earlier registration of this broker; undefined when the epoch is current.
+ */
+export function staleBrokerEpochResponse(
+  services: DataHandlerServices,
+  log: Logger,
+  apiName: string,
+  request: PartitionScopedControlRequest,
+):
+  | {
+      errorCode: number;
+      partitionErrors: { topicName: string; partitionIndex: number; errorCode: number }[];
+    }
+  | undefined {
+  if (!isBrokerEpochStale(services, request.brokerEpoch)) return undefined;
+  log.info(
+    `Received ${apiName} request with broker epoch ${request.brokerEpoch} smaller than ` +
+      `the current broker epoch ${services.brokerEpoch()}`,
+  );
+  const stale = errorByName('STALE_BROKER_EPOCH').code;
+  return {
+    errorCode: stale,
+    partitionErrors: request.topicStates.flatMap((t) =>
+      t.partitionStates.map((p) => ({
+        topicName: t.topicName,
+        partitionIndex: p.partitionIndex,
+        errorCode: stale,
+      })),
+    ),
+  };
 }
 
 /** A protobuf `bytes` field as a Buffer view (no copy). */

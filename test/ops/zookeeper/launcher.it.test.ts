@@ -18,7 +18,7 @@ import {
   stopNode,
   waitForQuorum,
 } from '../../../ops/zookeeper';
-import { processState } from '../../../ops/zookeeper/local-node';
+import { processState } from '../../../ops/detached-process';
 import { freePorts, onCleanup, tempDir, useHarness, waitFor } from '../../harness';
 
 useHarness();
