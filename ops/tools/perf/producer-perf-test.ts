@@ -178,21 +178,22 @@ export async function runProducerPerf(
       payloads.length === 1 ? payloads[0] : payloads[Math.floor(Math.random() * payloads.length)];
     const iteration = stats.nextIteration();
     const sendStart = clock.now();
-    const sent = producer.send({ topic: command.topic, messages: [{ value: payload }] }).then(
-      () => undefined,
-      (error: unknown) => {
+    // One continuation per record, like Kafka's per-record callback: it reports a failure,
+    // records the latency and frees the slot.
+    const complete = async (error?: unknown): Promise<void> => {
+      if (error !== undefined) {
         failures++;
-        output.stderr(`${errorText(error)}\n`);
-      },
-    );
-    const done = sent.then(() => {
+        await output.stderr(`${errorText(error)}\n`);
+      }
       const end = clock.now();
       const line = stats.record(iteration, end - sendStart, payload.length, end);
       pending.delete(done);
       freed?.();
-      if (line !== undefined) return output.stdout(`${line}\n`);
-      return undefined;
-    });
+      if (line !== undefined) await output.stdout(`${line}\n`);
+    };
+    const done: Promise<void> = producer
+      .send({ topic: command.topic, messages: [{ value: payload }] })
+      .then(() => complete(), complete);
     pending.add(done);
     while (pending.size >= MAX_PENDING) {
       await new Promise<void>((resolve) => (freed = resolve));
