@@ -282,9 +282,12 @@ export class KafkaServer {
     this.registered = true;
     this.checkNotAborted();
 
-    // 7. Controller module.
-    await controller.startup();
+    // 7. Controller module. It counts as started as soon as its event loop runs, before its
+    // Startup event is done: a session that expires during the election or the failover must
+    // still make it resign and run again on the new session.
+    const controllerStartup = controller.startup();
     this.controllerStarted = true;
+    await controllerStartup;
     this.checkNotAborted();
 
     // 8. Dynamic topic configs: /config/changes notifications applied to the live logs.
