@@ -3,41 +3,18 @@
  * controller to move leadership of its partitions away before it stops, the controller answers
  * with nothing left to move, and the process exits 0 with its partitions already led elsewhere.
  */
-import { Samsa } from '../../client';
-import * as partitionState from '../../zk-schema/znodes/partition-state';
 import { useHarness, waitFor } from '../harness';
 import { TestCluster } from './cluster-harness';
+import { createReplicatedTopic, partitionStates } from './replicated-topic';
 
 useHarness();
 
 const TOPIC = 'drain';
-const PARTITIONS = 3;
-
-async function states(cluster: TestCluster): Promise<partitionState.PartitionState[]> {
-  return Promise.all(
-    [...Array(PARTITIONS).keys()].map(async (p) => {
-      const { data } = await cluster.zk.getData(partitionState.path(TOPIC, p));
-      return partitionState.decode(data ?? Buffer.alloc(0));
-    }),
-  );
-}
 
 test('SIGTERM moves leadership off the broker through the controller before it exits 0', async () => {
   const cluster = await TestCluster.start({ label: 'controlled-shutdown', brokers: 3 });
-  const admin = new Samsa({ brokers: cluster.bootstrapServers() }).admin();
-  await admin.connect();
-  await admin.createTopics({
-    topics: [{ topic: TOPIC, numPartitions: PARTITIONS, replicationFactor: 3 }],
-    timeout: 20000,
-  });
-  await admin.disconnect();
-  const before = await waitFor(
-    async () => {
-      const all = await states(cluster);
-      return all.every((s) => s.isr.length === 3) ? all : null;
-    },
-    { timeoutMs: 20000, what: 'full ISRs' },
-  );
+  await createReplicatedTopic(cluster, TOPIC);
+  const before = await partitionStates(cluster, TOPIC);
 
   // A broker that is not the controller and leads a partition (each leads one: see the
   // rack-unaware assignment).
@@ -53,13 +30,16 @@ test('SIGTERM moves leadership off the broker through the controller before it e
   expect(output).toContain('Controlled shutdown request returned successfully');
   expect(output).not.toContain('Remaining partitions to move');
 
-  const after = await states(cluster);
+  const after = await partitionStates(cluster, TOPIC);
   for (const p of led) {
     expect(after[p].leader).not.toBe(leaving);
     expect(after[p].leaderEpoch).toBeGreaterThan(before[p].leaderEpoch);
   }
-  await waitFor(async () => (await states(cluster)).every((s) => !s.isr.includes(leaving)), {
-    timeoutMs: 10000,
-    what: `broker ${leaving} out of every ISR`,
-  });
+  await waitFor(
+    async () => (await partitionStates(cluster, TOPIC)).every((s) => !s.isr.includes(leaving)),
+    {
+      timeoutMs: 10000,
+      what: `broker ${leaving} out of every ISR`,
+    },
+  );
 });

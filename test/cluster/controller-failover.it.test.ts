@@ -10,38 +10,16 @@ import * as brokerRegistration from '../../zk-schema/znodes/broker-registration'
 import * as partitionState from '../../zk-schema/znodes/partition-state';
 import { useHarness, waitFor } from '../harness';
 import { TestCluster } from './cluster-harness';
+import { createReplicatedTopic, partitionStates } from './replicated-topic';
 
 useHarness();
 
 const TOPIC = 'failover';
-const PARTITIONS = 3;
-
-async function states(cluster: TestCluster): Promise<partitionState.PartitionState[]> {
-  return Promise.all(
-    [...Array(PARTITIONS).keys()].map(async (p) => {
-      const { data } = await cluster.zk.getData(partitionState.path(TOPIC, p));
-      return partitionState.decode(data ?? Buffer.alloc(0));
-    }),
-  );
-}
 
 test("killing the controller's broker (SIGKILL) elects another controller with a higher epoch, which moves leadership off the dead broker", async () => {
   const cluster = await TestCluster.start({ label: 'controller-failover', brokers: 3 });
-  const samsa = new Samsa({ clientId: 'failover', brokers: cluster.bootstrapServers() });
-  const admin = samsa.admin();
-  await admin.connect();
-  await admin.createTopics({
-    topics: [{ topic: TOPIC, numPartitions: PARTITIONS, replicationFactor: 3 }],
-    timeout: 20000,
-  });
-  await admin.disconnect();
-  const before = await waitFor(
-    async () => {
-      const all = await states(cluster);
-      return all.every((s) => s.isr.length === 3) ? all : null;
-    },
-    { timeoutMs: 20000, what: 'full ISRs' },
-  );
+  await createReplicatedTopic(cluster, TOPIC);
+  const before = await partitionStates(cluster, TOPIC);
 
   const old = await cluster.waitForController();
   await cluster.broker(old.brokerId).stop('SIGKILL');
@@ -54,7 +32,7 @@ test("killing the controller's broker (SIGKILL) elects another controller with a
 
   const after = await waitFor(
     async () => {
-      const all = await states(cluster);
+      const all = await partitionStates(cluster, TOPIC);
       const moved = (s: partitionState.PartitionState): boolean =>
         s.leader !== old.brokerId &&
         s.leader !== partitionState.NO_LEADER &&

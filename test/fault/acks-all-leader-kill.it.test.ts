@@ -8,14 +8,12 @@
  */
 import { TestCluster } from '../cluster/cluster-harness';
 import { useHarness, waitFor } from '../harness';
+import { createReplicatedTopic, partitionStates, waitForIsr } from '../cluster/replicated-topic';
 import {
   ContinuousProducer,
   checkContract,
-  createReplicatedTopic,
   drainTopic,
-  partitionStates,
   waitForDeregistration,
-  waitForIsr,
 } from './fault-helpers';
 
 useHarness();
@@ -25,7 +23,7 @@ const ROUNDS = 3;
 
 test('every acks=all acknowledged record survives three SIGKILLs of the leader of partition 0', async () => {
   const cluster = await TestCluster.start({ label: 'fault-leader-kill', brokers: 3 });
-  await createReplicatedTopic(cluster, TOPIC);
+  await createReplicatedTopic(cluster, TOPIC, { 'min.insync.replicas': '2' });
   const producer = new ContinuousProducer(cluster, TOPIC, 'lk');
   await producer.start();
   try {

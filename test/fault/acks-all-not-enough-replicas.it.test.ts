@@ -9,15 +9,13 @@
 import { Samsa } from '../../client';
 import { TestCluster } from '../cluster/cluster-harness';
 import { useHarness, waitFor } from '../harness';
+import { PARTITIONS, createReplicatedTopic, waitForIsr } from '../cluster/replicated-topic';
 import {
   ContinuousProducer,
-  PARTITIONS,
   checkContract,
-  createReplicatedTopic,
   drainTopic,
   errorName,
   waitForDeregistration,
-  waitForIsr,
 } from './fault-helpers';
 
 useHarness();
@@ -27,7 +25,7 @@ const PROBES_PER_PARTITION = 3;
 
 test('with two of three replicas dead, acks=all sends fail with NOT_ENOUGH_REPLICAS and their values are never consumed', async () => {
   const cluster = await TestCluster.start({ label: 'fault-not-enough-replicas', brokers: 3 });
-  await createReplicatedTopic(cluster, TOPIC);
+  await createReplicatedTopic(cluster, TOPIC, { 'min.insync.replicas': '2' });
   const producer = new ContinuousProducer(cluster, TOPIC, 'ner', { retries: 3 });
   await producer.start();
   const refused: string[] = [];

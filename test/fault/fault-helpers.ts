@@ -1,6 +1,6 @@
 /**
- * Shared pieces of the replication fault tests: a replicated topic with min.insync.replicas, the
- * partition states in ZooKeeper, a continuous acks=all producer that records every acknowledged
+ * Shared pieces of the replication fault tests (the replicated topic itself is
+ * test/cluster/replicated-topic.ts): a continuous acks=all producer that records every acknowledged
  * record (partition, offset, value) and every failed send (with Kafka's error name), a drain of
  * the whole topic from the beginning up to the high watermarks, and the contract check that
  * compares the acknowledged records with the drained ones.
@@ -8,70 +8,9 @@
 import { KafkaError, Producer, Samsa } from '../../client';
 import { ZkError } from '../../zk-schema/client';
 import * as brokerRegistration from '../../zk-schema/znodes/broker-registration';
-import * as partitionState from '../../zk-schema/znodes/partition-state';
 import { waitFor } from '../harness';
 import type { TestCluster } from '../cluster/cluster-harness';
-
-export const PARTITIONS = 3;
-
-/** Creates `topic` (3 partitions, RF 3, min.insync.replicas=2) and waits for full ISRs. */
-export async function createReplicatedTopic(cluster: TestCluster, topic: string): Promise<void> {
-  const admin = new Samsa({ clientId: 'fault-admin', brokers: cluster.bootstrapServers() }).admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({
-      topics: [
-        {
-          topic,
-          numPartitions: PARTITIONS,
-          replicationFactor: 3,
-          configEntries: [{ name: 'min.insync.replicas', value: '2' }],
-        },
-      ],
-      timeout: 20000,
-    });
-  } finally {
-    await admin.disconnect();
-  }
-  await waitForIsr(cluster, topic, (isr) => isr.length === 3, 'full ISRs');
-}
-
-/** Every partition's state in ZooKeeper. */
-export async function partitionStates(
-  cluster: TestCluster,
-  topic: string,
-): Promise<partitionState.PartitionState[]> {
-  return Promise.all(
-    [...Array(PARTITIONS).keys()].map(async (p) => {
-      const { data } = await cluster.zk.getData(partitionState.path(topic, p));
-      return partitionState.decode(data ?? Buffer.alloc(0));
-    }),
-  );
-}
-
-/** Waits until the ISR of every partition satisfies `accept`. */
-export async function waitForIsr(
-  cluster: TestCluster,
-  topic: string,
-  accept: (isr: readonly number[], state: partitionState.PartitionState) => boolean,
-  what: string,
-  timeoutMs = 30000,
-): Promise<partitionState.PartitionState[]> {
-  try {
-    return await waitFor(
-      async () => {
-        const all = await partitionStates(cluster, topic);
-        return all.every((s) => accept(s.isr, s)) ? all : null;
-      },
-      { timeoutMs, what },
-    );
-  } catch (error) {
-    const now = await partitionStates(cluster, topic);
-    throw new Error(
-      `${(error as Error).message}; states: ${JSON.stringify(now)}\n${cluster.describeBrokers()}`,
-    );
-  }
-}
+import { PARTITIONS } from '../cluster/replicated-topic';
 
 /** Waits until ZooKeeper has removed `/brokers/ids/<id>` (the dead broker's session expired). */
 export async function waitForDeregistration(cluster: TestCluster, id: number): Promise<void> {
