@@ -413,10 +413,14 @@ export class Admin {
     this.checkConnected();
     checkTopicNames([topic], 'fetchTopicOffsets');
     this.cluster.addTargetTopics([topic]);
-    const response = await this.cluster.fetchMetadata({ topics: [topic] });
-    throwTopicErrors(response.topics, undefined, []);
-    const metadata = this.cluster.topic(topic);
-    return (metadata?.partitions ?? []).map((partition) => partition.partitionId);
+    // A broker may not have the topic's metadata yet (just created: UpdateMetadata on its way):
+    // UNKNOWN_TOPIC_OR_PARTITION and other retriable errors are retried with backoff.
+    return retry(async () => {
+      const response = await this.cluster.fetchMetadata({ topics: [topic] });
+      throwTopicErrors(response.topics, undefined, []);
+      const metadata = this.cluster.topic(topic);
+      return (metadata?.partitions ?? []).map((partition) => partition.partitionId);
+    }, this.cluster.retryOptions);
   }
 
   /**
