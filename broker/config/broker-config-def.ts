@@ -448,6 +448,20 @@ export const BROKER_CONFIG_DEF = new ConfigDef({
     group: CLEANER,
     doc: 'Run the log cleaner, which compacts topics whose cleanup.policy includes compact.',
   }),
+  'log.cleaner.dedupe.buffer.size': define('LONG', {
+    default: '134217728',
+    validator: atLeast(0),
+    importance: 'MEDIUM',
+    group: CLEANER,
+    doc: 'Memory for the key-to-offset map of all cleaner threads together.',
+  }),
+  'log.cleaner.io.buffer.size': define('INT', {
+    default: '524288',
+    validator: atLeast(0),
+    importance: 'MEDIUM',
+    group: CLEANER,
+    doc: 'Memory for the read and write buffers of all cleaner threads together.',
+  }),
   'log.cleaner.threads': define('INT', {
     default: '1',
     validator: atLeast(0),
@@ -643,6 +657,19 @@ export const BROKER_CONFIG_DEF = new ConfigDef({
     doc:
       'The replication factor of __consumer_offsets. Its creation fails until this many ' +
       'brokers are up; set 1 for a single broker.',
+  }),
+  'offsets.load.buffer.size': define('INT', {
+    default: '5242880',
+    validator: atLeast(1),
+    importance: 'HIGH',
+    group: GROUPS,
+    doc: 'How many bytes a read of __consumer_offsets asks for when a coordinator loads its groups.',
+  }),
+  'offsets.commit.required.acks': define('SHORT', {
+    default: '-1',
+    importance: 'HIGH',
+    group: GROUPS,
+    doc: 'The acks an offset commit waits for; -1 (all in-sync replicas) is strongly advised.',
   }),
   'offsets.topic.segment.bytes': define('INT', {
     default: '104857600',

@@ -4,9 +4,7 @@
  * and the versions samsa speaks; plus the TypeScript types of each API's request and response and
  * the ApiVersions negotiation.
  *
- * Api keys are Kafka's own numbers. The group APIs (OffsetCommit 8, OffsetFetch 9,
- * FindCoordinator 10, JoinGroup 11, Heartbeat 12, LeaveGroup 13, SyncGroup 14, DescribeGroups 15,
- * ListGroups 16, DeleteGroups 42) are not defined yet and keep their numbers free.
+ * Api keys are Kafka's own numbers.
  *
  * Versions are samsa's own, per API, starting at 0 (the fields of version 0 mirror the Kafka 2.8
  * version named in each .proto file). A client uses, per API, the highest version both sides
@@ -24,6 +22,15 @@ export const ApiKey = {
   StopReplica: 5,
   UpdateMetadata: 6,
   ControlledShutdown: 7,
+  OffsetCommit: 8,
+  OffsetFetch: 9,
+  FindCoordinator: 10,
+  JoinGroup: 11,
+  Heartbeat: 12,
+  LeaveGroup: 13,
+  SyncGroup: 14,
+  DescribeGroups: 15,
+  ListGroups: 16,
   ApiVersions: 18,
   CreateTopics: 19,
   DeleteTopics: 20,
@@ -31,6 +38,10 @@ export const ApiKey = {
   DescribeConfigs: 32,
   AlterConfigs: 33,
   CreatePartitions: 37,
+  DeleteGroups: 42,
+  ElectLeaders: 43,
+  AlterPartitionReassignments: 45,
+  ListPartitionReassignments: 46,
 } as const;
 
 export type ApiKey = (typeof ApiKey)[keyof typeof ApiKey];
@@ -134,6 +145,84 @@ export interface ApiMessages {
     response: samsa.CreatePartitionsResponse;
     responseInit: samsa.CreatePartitionsResponse.$Properties;
   };
+  [ApiKey.OffsetCommit]: {
+    request: samsa.OffsetCommitRequest;
+    requestInit: samsa.OffsetCommitRequest.$Properties;
+    response: samsa.OffsetCommitResponse;
+    responseInit: samsa.OffsetCommitResponse.$Properties;
+  };
+  [ApiKey.OffsetFetch]: {
+    request: samsa.OffsetFetchRequest;
+    requestInit: samsa.OffsetFetchRequest.$Properties;
+    response: samsa.OffsetFetchResponse;
+    responseInit: samsa.OffsetFetchResponse.$Properties;
+  };
+  [ApiKey.FindCoordinator]: {
+    request: samsa.FindCoordinatorRequest;
+    requestInit: samsa.FindCoordinatorRequest.$Properties;
+    response: samsa.FindCoordinatorResponse;
+    responseInit: samsa.FindCoordinatorResponse.$Properties;
+  };
+  [ApiKey.JoinGroup]: {
+    request: samsa.JoinGroupRequest;
+    requestInit: samsa.JoinGroupRequest.$Properties;
+    response: samsa.JoinGroupResponse;
+    responseInit: samsa.JoinGroupResponse.$Properties;
+  };
+  [ApiKey.Heartbeat]: {
+    request: samsa.HeartbeatRequest;
+    requestInit: samsa.HeartbeatRequest.$Properties;
+    response: samsa.HeartbeatResponse;
+    responseInit: samsa.HeartbeatResponse.$Properties;
+  };
+  [ApiKey.LeaveGroup]: {
+    request: samsa.LeaveGroupRequest;
+    requestInit: samsa.LeaveGroupRequest.$Properties;
+    response: samsa.LeaveGroupResponse;
+    responseInit: samsa.LeaveGroupResponse.$Properties;
+  };
+  [ApiKey.SyncGroup]: {
+    request: samsa.SyncGroupRequest;
+    requestInit: samsa.SyncGroupRequest.$Properties;
+    response: samsa.SyncGroupResponse;
+    responseInit: samsa.SyncGroupResponse.$Properties;
+  };
+  [ApiKey.DescribeGroups]: {
+    request: samsa.DescribeGroupsRequest;
+    requestInit: samsa.DescribeGroupsRequest.$Properties;
+    response: samsa.DescribeGroupsResponse;
+    responseInit: samsa.DescribeGroupsResponse.$Properties;
+  };
+  [ApiKey.ListGroups]: {
+    request: samsa.ListGroupsRequest;
+    requestInit: samsa.ListGroupsRequest.$Properties;
+    response: samsa.ListGroupsResponse;
+    responseInit: samsa.ListGroupsResponse.$Properties;
+  };
+  [ApiKey.DeleteGroups]: {
+    request: samsa.DeleteGroupsRequest;
+    requestInit: samsa.DeleteGroupsRequest.$Properties;
+    response: samsa.DeleteGroupsResponse;
+    responseInit: samsa.DeleteGroupsResponse.$Properties;
+  };
+  [ApiKey.ElectLeaders]: {
+    request: samsa.ElectLeadersRequest;
+    requestInit: samsa.ElectLeadersRequest.$Properties;
+    response: samsa.ElectLeadersResponse;
+    responseInit: samsa.ElectLeadersResponse.$Properties;
+  };
+  [ApiKey.AlterPartitionReassignments]: {
+    request: samsa.AlterPartitionReassignmentsRequest;
+    requestInit: samsa.AlterPartitionReassignmentsRequest.$Properties;
+    response: samsa.AlterPartitionReassignmentsResponse;
+    responseInit: samsa.AlterPartitionReassignmentsResponse.$Properties;
+  };
+  [ApiKey.ListPartitionReassignments]: {
+    request: samsa.ListPartitionReassignmentsRequest;
+    requestInit: samsa.ListPartitionReassignmentsRequest.$Properties;
+    response: samsa.ListPartitionReassignmentsResponse;
+    responseInit: samsa.ListPartitionReassignmentsResponse.$Properties;
+  };
 }
 
 /** A decoded request body of API K. */
@@ -170,6 +259,19 @@ const bodyFields: { readonly [N in ApiName]: BodyField } = {
   DescribeConfigs: 'describeConfigs',
   AlterConfigs: 'alterConfigs',
   CreatePartitions: 'createPartitions',
+  OffsetCommit: 'offsetCommit',
+  OffsetFetch: 'offsetFetch',
+  FindCoordinator: 'findCoordinator',
+  JoinGroup: 'joinGroup',
+  Heartbeat: 'heartbeat',
+  LeaveGroup: 'leaveGroup',
+  SyncGroup: 'syncGroup',
+  DescribeGroups: 'describeGroups',
+  ListGroups: 'listGroups',
+  DeleteGroups: 'deleteGroups',
+  ElectLeaders: 'electLeaders',
+  AlterPartitionReassignments: 'alterPartitionReassignments',
+  ListPartitionReassignments: 'listPartitionReassignments',
 };
 
 const specs = new Map<number, ApiSpec>();

@@ -434,6 +434,402 @@ export namespace samsa {
     }
 
     /**
+     * Properties of an AlterPartitionReassignmentsRequest.
+     * @deprecated Use samsa.AlterPartitionReassignmentsRequest.$Properties instead.
+     */
+    interface IAlterPartitionReassignmentsRequest extends samsa.AlterPartitionReassignmentsRequest.$Properties {
+    }
+
+    /** Represents an AlterPartitionReassignmentsRequest. */
+    class AlterPartitionReassignmentsRequest {
+
+        /**
+         * Constructs a new AlterPartitionReassignmentsRequest.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.AlterPartitionReassignmentsRequest.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** AlterPartitionReassignmentsRequest timeoutMs. */
+        timeoutMs: number;
+
+        /** AlterPartitionReassignmentsRequest topics. */
+        topics: samsa.AlterPartitionReassignmentsRequest.Topic[];
+
+        /**
+         * Encodes the specified AlterPartitionReassignmentsRequest message. Does not implicitly {@link samsa.AlterPartitionReassignmentsRequest.verify|verify} messages.
+         * @param message AlterPartitionReassignmentsRequest message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.AlterPartitionReassignmentsRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes an AlterPartitionReassignmentsRequest message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.AlterPartitionReassignmentsRequest & samsa.AlterPartitionReassignmentsRequest.$Shape} AlterPartitionReassignmentsRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.AlterPartitionReassignmentsRequest & samsa.AlterPartitionReassignmentsRequest.$Shape;
+    }
+
+    namespace AlterPartitionReassignmentsRequest {
+
+        /** Properties of an AlterPartitionReassignmentsRequest. */
+        interface $Properties {
+
+            /** AlterPartitionReassignmentsRequest timeoutMs */
+            timeoutMs?: number;
+
+            /** AlterPartitionReassignmentsRequest topics */
+            topics?: samsa.AlterPartitionReassignmentsRequest.Topic.$Properties[];
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of an AlterPartitionReassignmentsRequest. */
+        type $Shape = samsa.AlterPartitionReassignmentsRequest.$Properties;
+
+        /**
+         * Properties of a Topic.
+         * @deprecated Use samsa.AlterPartitionReassignmentsRequest.Topic.$Properties instead.
+         */
+        interface ITopic extends samsa.AlterPartitionReassignmentsRequest.Topic.$Properties {
+        }
+
+        /** Represents a Topic. */
+        class Topic {
+
+            /**
+             * Constructs a new Topic.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.AlterPartitionReassignmentsRequest.Topic.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Topic name. */
+            name: string;
+
+            /** Topic partitions. */
+            partitions: samsa.AlterPartitionReassignmentsRequest.Partition[];
+
+            /**
+             * Encodes the specified Topic message. Does not implicitly {@link samsa.AlterPartitionReassignmentsRequest.Topic.verify|verify} messages.
+             * @param message Topic message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.AlterPartitionReassignmentsRequest.Topic.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Topic message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.AlterPartitionReassignmentsRequest.Topic & samsa.AlterPartitionReassignmentsRequest.Topic.$Shape} Topic
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.AlterPartitionReassignmentsRequest.Topic & samsa.AlterPartitionReassignmentsRequest.Topic.$Shape;
+        }
+
+        namespace Topic {
+
+            /** Properties of a Topic. */
+            interface $Properties {
+
+                /** Topic name */
+                name?: string;
+
+                /** Topic partitions */
+                partitions?: samsa.AlterPartitionReassignmentsRequest.Partition.$Properties[];
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Topic. */
+            type $Shape = samsa.AlterPartitionReassignmentsRequest.Topic.$Properties;
+        }
+
+        /**
+         * Properties of a Partition.
+         * @deprecated Use samsa.AlterPartitionReassignmentsRequest.Partition.$Properties instead.
+         */
+        interface IPartition extends samsa.AlterPartitionReassignmentsRequest.Partition.$Properties {
+        }
+
+        /** Represents a Partition. */
+        class Partition {
+
+            /**
+             * Constructs a new Partition.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.AlterPartitionReassignmentsRequest.Partition.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Partition partitionIndex. */
+            partitionIndex: number;
+
+            /** Partition replicas. */
+            replicas: number[];
+
+            /** Partition cancel. */
+            cancel: boolean;
+
+            /**
+             * Encodes the specified Partition message. Does not implicitly {@link samsa.AlterPartitionReassignmentsRequest.Partition.verify|verify} messages.
+             * @param message Partition message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.AlterPartitionReassignmentsRequest.Partition.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Partition message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.AlterPartitionReassignmentsRequest.Partition & samsa.AlterPartitionReassignmentsRequest.Partition.$Shape} Partition
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.AlterPartitionReassignmentsRequest.Partition & samsa.AlterPartitionReassignmentsRequest.Partition.$Shape;
+        }
+
+        namespace Partition {
+
+            /** Properties of a Partition. */
+            interface $Properties {
+
+                /** Partition partitionIndex */
+                partitionIndex?: number;
+
+                /** Partition replicas */
+                replicas?: number[];
+
+                /** Partition cancel */
+                cancel?: boolean;
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Partition. */
+            type $Shape = samsa.AlterPartitionReassignmentsRequest.Partition.$Properties;
+        }
+    }
+
+    /**
+     * Properties of an AlterPartitionReassignmentsResponse.
+     * @deprecated Use samsa.AlterPartitionReassignmentsResponse.$Properties instead.
+     */
+    interface IAlterPartitionReassignmentsResponse extends samsa.AlterPartitionReassignmentsResponse.$Properties {
+    }
+
+    /** Represents an AlterPartitionReassignmentsResponse. */
+    class AlterPartitionReassignmentsResponse {
+
+        /**
+         * Constructs a new AlterPartitionReassignmentsResponse.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.AlterPartitionReassignmentsResponse.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** AlterPartitionReassignmentsResponse errorCode. */
+        errorCode: number;
+
+        /** AlterPartitionReassignmentsResponse errorMessage. */
+        errorMessage: (string|null);
+
+        /** AlterPartitionReassignmentsResponse responses. */
+        responses: samsa.AlterPartitionReassignmentsResponse.Topic[];
+
+        /**
+         * Encodes the specified AlterPartitionReassignmentsResponse message. Does not implicitly {@link samsa.AlterPartitionReassignmentsResponse.verify|verify} messages.
+         * @param message AlterPartitionReassignmentsResponse message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.AlterPartitionReassignmentsResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes an AlterPartitionReassignmentsResponse message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.AlterPartitionReassignmentsResponse & samsa.AlterPartitionReassignmentsResponse.$Shape} AlterPartitionReassignmentsResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.AlterPartitionReassignmentsResponse & samsa.AlterPartitionReassignmentsResponse.$Shape;
+    }
+
+    namespace AlterPartitionReassignmentsResponse {
+
+        /** Properties of an AlterPartitionReassignmentsResponse. */
+        interface $Properties {
+
+            /** AlterPartitionReassignmentsResponse errorCode */
+            errorCode?: number;
+
+            /** AlterPartitionReassignmentsResponse errorMessage */
+            errorMessage?: (string|null);
+
+            /** AlterPartitionReassignmentsResponse responses */
+            responses?: samsa.AlterPartitionReassignmentsResponse.Topic.$Properties[];
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of an AlterPartitionReassignmentsResponse. */
+        type $Shape = samsa.AlterPartitionReassignmentsResponse.$Properties;
+
+        /**
+         * Properties of a Topic.
+         * @deprecated Use samsa.AlterPartitionReassignmentsResponse.Topic.$Properties instead.
+         */
+        interface ITopic extends samsa.AlterPartitionReassignmentsResponse.Topic.$Properties {
+        }
+
+        /** Represents a Topic. */
+        class Topic {
+
+            /**
+             * Constructs a new Topic.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.AlterPartitionReassignmentsResponse.Topic.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Topic name. */
+            name: string;
+
+            /** Topic partitions. */
+            partitions: samsa.AlterPartitionReassignmentsResponse.Partition[];
+
+            /**
+             * Encodes the specified Topic message. Does not implicitly {@link samsa.AlterPartitionReassignmentsResponse.Topic.verify|verify} messages.
+             * @param message Topic message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.AlterPartitionReassignmentsResponse.Topic.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Topic message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.AlterPartitionReassignmentsResponse.Topic & samsa.AlterPartitionReassignmentsResponse.Topic.$Shape} Topic
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.AlterPartitionReassignmentsResponse.Topic & samsa.AlterPartitionReassignmentsResponse.Topic.$Shape;
+        }
+
+        namespace Topic {
+
+            /** Properties of a Topic. */
+            interface $Properties {
+
+                /** Topic name */
+                name?: string;
+
+                /** Topic partitions */
+                partitions?: samsa.AlterPartitionReassignmentsResponse.Partition.$Properties[];
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Topic. */
+            type $Shape = samsa.AlterPartitionReassignmentsResponse.Topic.$Properties;
+        }
+
+        /**
+         * Properties of a Partition.
+         * @deprecated Use samsa.AlterPartitionReassignmentsResponse.Partition.$Properties instead.
+         */
+        interface IPartition extends samsa.AlterPartitionReassignmentsResponse.Partition.$Properties {
+        }
+
+        /** Represents a Partition. */
+        class Partition {
+
+            /**
+             * Constructs a new Partition.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.AlterPartitionReassignmentsResponse.Partition.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Partition partitionIndex. */
+            partitionIndex: number;
+
+            /** Partition errorCode. */
+            errorCode: number;
+
+            /** Partition errorMessage. */
+            errorMessage: (string|null);
+
+            /**
+             * Encodes the specified Partition message. Does not implicitly {@link samsa.AlterPartitionReassignmentsResponse.Partition.verify|verify} messages.
+             * @param message Partition message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.AlterPartitionReassignmentsResponse.Partition.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Partition message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.AlterPartitionReassignmentsResponse.Partition & samsa.AlterPartitionReassignmentsResponse.Partition.$Shape} Partition
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.AlterPartitionReassignmentsResponse.Partition & samsa.AlterPartitionReassignmentsResponse.Partition.$Shape;
+        }
+
+        namespace Partition {
+
+            /** Properties of a Partition. */
+            interface $Properties {
+
+                /** Partition partitionIndex */
+                partitionIndex?: number;
+
+                /** Partition errorCode */
+                errorCode?: number;
+
+                /** Partition errorMessage */
+                errorMessage?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Partition. */
+            type $Shape = samsa.AlterPartitionReassignmentsResponse.Partition.$Properties;
+        }
+    }
+
+    /**
      * Properties of an ApiVersionsRequest.
      * @deprecated Use samsa.ApiVersionsRequest.$Properties instead.
      */
@@ -1640,6 +2036,183 @@ export namespace samsa {
     }
 
     /**
+     * Properties of a DeleteGroupsRequest.
+     * @deprecated Use samsa.DeleteGroupsRequest.$Properties instead.
+     */
+    interface IDeleteGroupsRequest extends samsa.DeleteGroupsRequest.$Properties {
+    }
+
+    /** Represents a DeleteGroupsRequest. */
+    class DeleteGroupsRequest {
+
+        /**
+         * Constructs a new DeleteGroupsRequest.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.DeleteGroupsRequest.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** DeleteGroupsRequest groupsNames. */
+        groupsNames: string[];
+
+        /**
+         * Encodes the specified DeleteGroupsRequest message. Does not implicitly {@link samsa.DeleteGroupsRequest.verify|verify} messages.
+         * @param message DeleteGroupsRequest message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.DeleteGroupsRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a DeleteGroupsRequest message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.DeleteGroupsRequest & samsa.DeleteGroupsRequest.$Shape} DeleteGroupsRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.DeleteGroupsRequest & samsa.DeleteGroupsRequest.$Shape;
+    }
+
+    namespace DeleteGroupsRequest {
+
+        /** Properties of a DeleteGroupsRequest. */
+        interface $Properties {
+
+            /** DeleteGroupsRequest groupsNames */
+            groupsNames?: string[];
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a DeleteGroupsRequest. */
+        type $Shape = samsa.DeleteGroupsRequest.$Properties;
+    }
+
+    /**
+     * Properties of a DeleteGroupsResponse.
+     * @deprecated Use samsa.DeleteGroupsResponse.$Properties instead.
+     */
+    interface IDeleteGroupsResponse extends samsa.DeleteGroupsResponse.$Properties {
+    }
+
+    /** Represents a DeleteGroupsResponse. */
+    class DeleteGroupsResponse {
+
+        /**
+         * Constructs a new DeleteGroupsResponse.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.DeleteGroupsResponse.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** DeleteGroupsResponse results. */
+        results: samsa.DeleteGroupsResponse.Result[];
+
+        /**
+         * Encodes the specified DeleteGroupsResponse message. Does not implicitly {@link samsa.DeleteGroupsResponse.verify|verify} messages.
+         * @param message DeleteGroupsResponse message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.DeleteGroupsResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a DeleteGroupsResponse message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.DeleteGroupsResponse & samsa.DeleteGroupsResponse.$Shape} DeleteGroupsResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.DeleteGroupsResponse & samsa.DeleteGroupsResponse.$Shape;
+    }
+
+    namespace DeleteGroupsResponse {
+
+        /** Properties of a DeleteGroupsResponse. */
+        interface $Properties {
+
+            /** DeleteGroupsResponse results */
+            results?: samsa.DeleteGroupsResponse.Result.$Properties[];
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a DeleteGroupsResponse. */
+        type $Shape = samsa.DeleteGroupsResponse.$Properties;
+
+        /**
+         * Properties of a Result.
+         * @deprecated Use samsa.DeleteGroupsResponse.Result.$Properties instead.
+         */
+        interface IResult extends samsa.DeleteGroupsResponse.Result.$Properties {
+        }
+
+        /** Represents a Result. */
+        class Result {
+
+            /**
+             * Constructs a new Result.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.DeleteGroupsResponse.Result.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Result groupId. */
+            groupId: string;
+
+            /** Result errorCode. */
+            errorCode: number;
+
+            /**
+             * Encodes the specified Result message. Does not implicitly {@link samsa.DeleteGroupsResponse.Result.verify|verify} messages.
+             * @param message Result message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.DeleteGroupsResponse.Result.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Result message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.DeleteGroupsResponse.Result & samsa.DeleteGroupsResponse.Result.$Shape} Result
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.DeleteGroupsResponse.Result & samsa.DeleteGroupsResponse.Result.$Shape;
+        }
+
+        namespace Result {
+
+            /** Properties of a Result. */
+            interface $Properties {
+
+                /** Result groupId */
+                groupId?: string;
+
+                /** Result errorCode */
+                errorCode?: number;
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Result. */
+            type $Shape = samsa.DeleteGroupsResponse.Result.$Properties;
+        }
+    }
+
+    /**
      * Properties of a DeleteTopicsRequest.
      * @deprecated Use samsa.DeleteTopicsRequest.$Properties instead.
      */
@@ -2273,6 +2846,627 @@ export namespace samsa {
     }
 
     /**
+     * Properties of a DescribeGroupsRequest.
+     * @deprecated Use samsa.DescribeGroupsRequest.$Properties instead.
+     */
+    interface IDescribeGroupsRequest extends samsa.DescribeGroupsRequest.$Properties {
+    }
+
+    /** Represents a DescribeGroupsRequest. */
+    class DescribeGroupsRequest {
+
+        /**
+         * Constructs a new DescribeGroupsRequest.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.DescribeGroupsRequest.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** DescribeGroupsRequest groups. */
+        groups: string[];
+
+        /**
+         * Encodes the specified DescribeGroupsRequest message. Does not implicitly {@link samsa.DescribeGroupsRequest.verify|verify} messages.
+         * @param message DescribeGroupsRequest message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.DescribeGroupsRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a DescribeGroupsRequest message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.DescribeGroupsRequest & samsa.DescribeGroupsRequest.$Shape} DescribeGroupsRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.DescribeGroupsRequest & samsa.DescribeGroupsRequest.$Shape;
+    }
+
+    namespace DescribeGroupsRequest {
+
+        /** Properties of a DescribeGroupsRequest. */
+        interface $Properties {
+
+            /** DescribeGroupsRequest groups */
+            groups?: string[];
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a DescribeGroupsRequest. */
+        type $Shape = samsa.DescribeGroupsRequest.$Properties;
+    }
+
+    /**
+     * Properties of a DescribeGroupsResponse.
+     * @deprecated Use samsa.DescribeGroupsResponse.$Properties instead.
+     */
+    interface IDescribeGroupsResponse extends samsa.DescribeGroupsResponse.$Properties {
+    }
+
+    /** Represents a DescribeGroupsResponse. */
+    class DescribeGroupsResponse {
+
+        /**
+         * Constructs a new DescribeGroupsResponse.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.DescribeGroupsResponse.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** DescribeGroupsResponse groups. */
+        groups: samsa.DescribeGroupsResponse.Group[];
+
+        /**
+         * Encodes the specified DescribeGroupsResponse message. Does not implicitly {@link samsa.DescribeGroupsResponse.verify|verify} messages.
+         * @param message DescribeGroupsResponse message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.DescribeGroupsResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a DescribeGroupsResponse message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.DescribeGroupsResponse & samsa.DescribeGroupsResponse.$Shape} DescribeGroupsResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.DescribeGroupsResponse & samsa.DescribeGroupsResponse.$Shape;
+    }
+
+    namespace DescribeGroupsResponse {
+
+        /** Properties of a DescribeGroupsResponse. */
+        interface $Properties {
+
+            /** DescribeGroupsResponse groups */
+            groups?: samsa.DescribeGroupsResponse.Group.$Properties[];
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a DescribeGroupsResponse. */
+        type $Shape = samsa.DescribeGroupsResponse.$Properties;
+
+        /**
+         * Properties of a Group.
+         * @deprecated Use samsa.DescribeGroupsResponse.Group.$Properties instead.
+         */
+        interface IGroup extends samsa.DescribeGroupsResponse.Group.$Properties {
+        }
+
+        /** Represents a Group. */
+        class Group {
+
+            /**
+             * Constructs a new Group.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.DescribeGroupsResponse.Group.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Group errorCode. */
+            errorCode: number;
+
+            /** Group groupId. */
+            groupId: string;
+
+            /** Group groupState. */
+            groupState: string;
+
+            /** Group protocolType. */
+            protocolType: string;
+
+            /** Group protocolData. */
+            protocolData: string;
+
+            /** Group members. */
+            members: samsa.DescribeGroupsResponse.Member[];
+
+            /**
+             * Encodes the specified Group message. Does not implicitly {@link samsa.DescribeGroupsResponse.Group.verify|verify} messages.
+             * @param message Group message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.DescribeGroupsResponse.Group.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Group message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.DescribeGroupsResponse.Group & samsa.DescribeGroupsResponse.Group.$Shape} Group
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.DescribeGroupsResponse.Group & samsa.DescribeGroupsResponse.Group.$Shape;
+        }
+
+        namespace Group {
+
+            /** Properties of a Group. */
+            interface $Properties {
+
+                /** Group errorCode */
+                errorCode?: number;
+
+                /** Group groupId */
+                groupId?: string;
+
+                /** Group groupState */
+                groupState?: string;
+
+                /** Group protocolType */
+                protocolType?: string;
+
+                /** Group protocolData */
+                protocolData?: string;
+
+                /** Group members */
+                members?: samsa.DescribeGroupsResponse.Member.$Properties[];
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Group. */
+            type $Shape = samsa.DescribeGroupsResponse.Group.$Properties;
+        }
+
+        /**
+         * Properties of a Member.
+         * @deprecated Use samsa.DescribeGroupsResponse.Member.$Properties instead.
+         */
+        interface IMember extends samsa.DescribeGroupsResponse.Member.$Properties {
+        }
+
+        /** Represents a Member. */
+        class Member {
+
+            /**
+             * Constructs a new Member.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.DescribeGroupsResponse.Member.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Member memberId. */
+            memberId: string;
+
+            /** Member groupInstanceId. */
+            groupInstanceId: (string|null);
+
+            /** Member clientId. */
+            clientId: string;
+
+            /** Member clientHost. */
+            clientHost: string;
+
+            /** Member memberMetadata. */
+            memberMetadata: Uint8Array;
+
+            /** Member memberAssignment. */
+            memberAssignment: Uint8Array;
+
+            /**
+             * Encodes the specified Member message. Does not implicitly {@link samsa.DescribeGroupsResponse.Member.verify|verify} messages.
+             * @param message Member message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.DescribeGroupsResponse.Member.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Member message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.DescribeGroupsResponse.Member & samsa.DescribeGroupsResponse.Member.$Shape} Member
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.DescribeGroupsResponse.Member & samsa.DescribeGroupsResponse.Member.$Shape;
+        }
+
+        namespace Member {
+
+            /** Properties of a Member. */
+            interface $Properties {
+
+                /** Member memberId */
+                memberId?: string;
+
+                /** Member groupInstanceId */
+                groupInstanceId?: (string|null);
+
+                /** Member clientId */
+                clientId?: string;
+
+                /** Member clientHost */
+                clientHost?: string;
+
+                /** Member memberMetadata */
+                memberMetadata?: Uint8Array;
+
+                /** Member memberAssignment */
+                memberAssignment?: Uint8Array;
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Member. */
+            type $Shape = samsa.DescribeGroupsResponse.Member.$Properties;
+        }
+    }
+
+    /**
+     * Properties of an ElectLeadersRequest.
+     * @deprecated Use samsa.ElectLeadersRequest.$Properties instead.
+     */
+    interface IElectLeadersRequest extends samsa.ElectLeadersRequest.$Properties {
+    }
+
+    /** Represents an ElectLeadersRequest. */
+    class ElectLeadersRequest {
+
+        /**
+         * Constructs a new ElectLeadersRequest.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.ElectLeadersRequest.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** ElectLeadersRequest electionType. */
+        electionType: number;
+
+        /** ElectLeadersRequest topicPartitions. */
+        topicPartitions: samsa.ElectLeadersRequest.Topic[];
+
+        /** ElectLeadersRequest allPartitions. */
+        allPartitions: boolean;
+
+        /** ElectLeadersRequest timeoutMs. */
+        timeoutMs: number;
+
+        /**
+         * Encodes the specified ElectLeadersRequest message. Does not implicitly {@link samsa.ElectLeadersRequest.verify|verify} messages.
+         * @param message ElectLeadersRequest message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.ElectLeadersRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes an ElectLeadersRequest message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.ElectLeadersRequest & samsa.ElectLeadersRequest.$Shape} ElectLeadersRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.ElectLeadersRequest & samsa.ElectLeadersRequest.$Shape;
+    }
+
+    namespace ElectLeadersRequest {
+
+        /** Properties of an ElectLeadersRequest. */
+        interface $Properties {
+
+            /** ElectLeadersRequest electionType */
+            electionType?: number;
+
+            /** ElectLeadersRequest topicPartitions */
+            topicPartitions?: samsa.ElectLeadersRequest.Topic.$Properties[];
+
+            /** ElectLeadersRequest allPartitions */
+            allPartitions?: boolean;
+
+            /** ElectLeadersRequest timeoutMs */
+            timeoutMs?: number;
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of an ElectLeadersRequest. */
+        type $Shape = samsa.ElectLeadersRequest.$Properties;
+
+        /**
+         * Properties of a Topic.
+         * @deprecated Use samsa.ElectLeadersRequest.Topic.$Properties instead.
+         */
+        interface ITopic extends samsa.ElectLeadersRequest.Topic.$Properties {
+        }
+
+        /** Represents a Topic. */
+        class Topic {
+
+            /**
+             * Constructs a new Topic.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.ElectLeadersRequest.Topic.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Topic topic. */
+            topic: string;
+
+            /** Topic partitions. */
+            partitions: number[];
+
+            /**
+             * Encodes the specified Topic message. Does not implicitly {@link samsa.ElectLeadersRequest.Topic.verify|verify} messages.
+             * @param message Topic message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.ElectLeadersRequest.Topic.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Topic message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.ElectLeadersRequest.Topic & samsa.ElectLeadersRequest.Topic.$Shape} Topic
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.ElectLeadersRequest.Topic & samsa.ElectLeadersRequest.Topic.$Shape;
+        }
+
+        namespace Topic {
+
+            /** Properties of a Topic. */
+            interface $Properties {
+
+                /** Topic topic */
+                topic?: string;
+
+                /** Topic partitions */
+                partitions?: number[];
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Topic. */
+            type $Shape = samsa.ElectLeadersRequest.Topic.$Properties;
+        }
+    }
+
+    /**
+     * Properties of an ElectLeadersResponse.
+     * @deprecated Use samsa.ElectLeadersResponse.$Properties instead.
+     */
+    interface IElectLeadersResponse extends samsa.ElectLeadersResponse.$Properties {
+    }
+
+    /** Represents an ElectLeadersResponse. */
+    class ElectLeadersResponse {
+
+        /**
+         * Constructs a new ElectLeadersResponse.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.ElectLeadersResponse.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** ElectLeadersResponse errorCode. */
+        errorCode: number;
+
+        /** ElectLeadersResponse replicaElectionResults. */
+        replicaElectionResults: samsa.ElectLeadersResponse.Result[];
+
+        /**
+         * Encodes the specified ElectLeadersResponse message. Does not implicitly {@link samsa.ElectLeadersResponse.verify|verify} messages.
+         * @param message ElectLeadersResponse message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.ElectLeadersResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes an ElectLeadersResponse message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.ElectLeadersResponse & samsa.ElectLeadersResponse.$Shape} ElectLeadersResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.ElectLeadersResponse & samsa.ElectLeadersResponse.$Shape;
+    }
+
+    namespace ElectLeadersResponse {
+
+        /** Properties of an ElectLeadersResponse. */
+        interface $Properties {
+
+            /** ElectLeadersResponse errorCode */
+            errorCode?: number;
+
+            /** ElectLeadersResponse replicaElectionResults */
+            replicaElectionResults?: samsa.ElectLeadersResponse.Result.$Properties[];
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of an ElectLeadersResponse. */
+        type $Shape = samsa.ElectLeadersResponse.$Properties;
+
+        /**
+         * Properties of a Result.
+         * @deprecated Use samsa.ElectLeadersResponse.Result.$Properties instead.
+         */
+        interface IResult extends samsa.ElectLeadersResponse.Result.$Properties {
+        }
+
+        /** Represents a Result. */
+        class Result {
+
+            /**
+             * Constructs a new Result.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.ElectLeadersResponse.Result.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Result topic. */
+            topic: string;
+
+            /** Result partitionResult. */
+            partitionResult: samsa.ElectLeadersResponse.PartitionResult[];
+
+            /**
+             * Encodes the specified Result message. Does not implicitly {@link samsa.ElectLeadersResponse.Result.verify|verify} messages.
+             * @param message Result message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.ElectLeadersResponse.Result.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Result message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.ElectLeadersResponse.Result & samsa.ElectLeadersResponse.Result.$Shape} Result
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.ElectLeadersResponse.Result & samsa.ElectLeadersResponse.Result.$Shape;
+        }
+
+        namespace Result {
+
+            /** Properties of a Result. */
+            interface $Properties {
+
+                /** Result topic */
+                topic?: string;
+
+                /** Result partitionResult */
+                partitionResult?: samsa.ElectLeadersResponse.PartitionResult.$Properties[];
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Result. */
+            type $Shape = samsa.ElectLeadersResponse.Result.$Properties;
+        }
+
+        /**
+         * Properties of a PartitionResult.
+         * @deprecated Use samsa.ElectLeadersResponse.PartitionResult.$Properties instead.
+         */
+        interface IPartitionResult extends samsa.ElectLeadersResponse.PartitionResult.$Properties {
+        }
+
+        /** Represents a PartitionResult. */
+        class PartitionResult {
+
+            /**
+             * Constructs a new PartitionResult.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.ElectLeadersResponse.PartitionResult.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** PartitionResult partitionId. */
+            partitionId: number;
+
+            /** PartitionResult errorCode. */
+            errorCode: number;
+
+            /** PartitionResult errorMessage. */
+            errorMessage: (string|null);
+
+            /**
+             * Encodes the specified PartitionResult message. Does not implicitly {@link samsa.ElectLeadersResponse.PartitionResult.verify|verify} messages.
+             * @param message PartitionResult message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.ElectLeadersResponse.PartitionResult.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a PartitionResult message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.ElectLeadersResponse.PartitionResult & samsa.ElectLeadersResponse.PartitionResult.$Shape} PartitionResult
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.ElectLeadersResponse.PartitionResult & samsa.ElectLeadersResponse.PartitionResult.$Shape;
+        }
+
+        namespace PartitionResult {
+
+            /** Properties of a PartitionResult. */
+            interface $Properties {
+
+                /** PartitionResult partitionId */
+                partitionId?: number;
+
+                /** PartitionResult errorCode */
+                errorCode?: number;
+
+                /** PartitionResult errorMessage */
+                errorMessage?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a PartitionResult. */
+            type $Shape = samsa.ElectLeadersResponse.PartitionResult.$Properties;
+        }
+    }
+
+    /**
      * Properties of a RequestHeader.
      * @deprecated Use samsa.RequestHeader.$Properties instead.
      */
@@ -2402,6 +3596,33 @@ export namespace samsa {
         /** Request controlledShutdown. */
         controlledShutdown: (samsa.ControlledShutdownRequest|null);
 
+        /** Request offsetCommit. */
+        offsetCommit: (samsa.OffsetCommitRequest|null);
+
+        /** Request offsetFetch. */
+        offsetFetch: (samsa.OffsetFetchRequest|null);
+
+        /** Request findCoordinator. */
+        findCoordinator: (samsa.FindCoordinatorRequest|null);
+
+        /** Request joinGroup. */
+        joinGroup: (samsa.JoinGroupRequest|null);
+
+        /** Request heartbeat. */
+        heartbeat: (samsa.HeartbeatRequest|null);
+
+        /** Request leaveGroup. */
+        leaveGroup: (samsa.LeaveGroupRequest|null);
+
+        /** Request syncGroup. */
+        syncGroup: (samsa.SyncGroupRequest|null);
+
+        /** Request describeGroups. */
+        describeGroups: (samsa.DescribeGroupsRequest|null);
+
+        /** Request listGroups. */
+        listGroups: (samsa.ListGroupsRequest|null);
+
         /** Request apiVersions. */
         apiVersions: (samsa.ApiVersionsRequest|null);
 
@@ -2423,8 +3644,20 @@ export namespace samsa {
         /** Request createPartitions. */
         createPartitions: (samsa.CreatePartitionsRequest|null);
 
+        /** Request deleteGroups. */
+        deleteGroups: (samsa.DeleteGroupsRequest|null);
+
+        /** Request electLeaders. */
+        electLeaders: (samsa.ElectLeadersRequest|null);
+
+        /** Request alterPartitionReassignments. */
+        alterPartitionReassignments: (samsa.AlterPartitionReassignmentsRequest|null);
+
+        /** Request listPartitionReassignments. */
+        listPartitionReassignments: (samsa.ListPartitionReassignmentsRequest|null);
+
         /** Request body. */
-        body?: ("produce"|"fetch"|"listOffsets"|"metadata"|"leaderAndIsr"|"stopReplica"|"updateMetadata"|"controlledShutdown"|"apiVersions"|"createTopics"|"deleteTopics"|"offsetsForLeaderEpoch"|"describeConfigs"|"alterConfigs"|"createPartitions");
+        body?: ("produce"|"fetch"|"listOffsets"|"metadata"|"leaderAndIsr"|"stopReplica"|"updateMetadata"|"controlledShutdown"|"offsetCommit"|"offsetFetch"|"findCoordinator"|"joinGroup"|"heartbeat"|"leaveGroup"|"syncGroup"|"describeGroups"|"listGroups"|"apiVersions"|"createTopics"|"deleteTopics"|"offsetsForLeaderEpoch"|"describeConfigs"|"alterConfigs"|"createPartitions"|"deleteGroups"|"electLeaders"|"alterPartitionReassignments"|"listPartitionReassignments");
 
         /**
          * Encodes the specified Request message. Does not implicitly {@link samsa.Request.verify|verify} messages.
@@ -2486,6 +3719,33 @@ export namespace samsa {
             /** Request controlledShutdown */
             controlledShutdown?: (samsa.ControlledShutdownRequest.$Properties|null);
 
+            /** Request offsetCommit */
+            offsetCommit?: (samsa.OffsetCommitRequest.$Properties|null);
+
+            /** Request offsetFetch */
+            offsetFetch?: (samsa.OffsetFetchRequest.$Properties|null);
+
+            /** Request findCoordinator */
+            findCoordinator?: (samsa.FindCoordinatorRequest.$Properties|null);
+
+            /** Request joinGroup */
+            joinGroup?: (samsa.JoinGroupRequest.$Properties|null);
+
+            /** Request heartbeat */
+            heartbeat?: (samsa.HeartbeatRequest.$Properties|null);
+
+            /** Request leaveGroup */
+            leaveGroup?: (samsa.LeaveGroupRequest.$Properties|null);
+
+            /** Request syncGroup */
+            syncGroup?: (samsa.SyncGroupRequest.$Properties|null);
+
+            /** Request describeGroups */
+            describeGroups?: (samsa.DescribeGroupsRequest.$Properties|null);
+
+            /** Request listGroups */
+            listGroups?: (samsa.ListGroupsRequest.$Properties|null);
+
             /** Request apiVersions */
             apiVersions?: (samsa.ApiVersionsRequest.$Properties|null);
 
@@ -2507,8 +3767,20 @@ export namespace samsa {
             /** Request createPartitions */
             createPartitions?: (samsa.CreatePartitionsRequest.$Properties|null);
 
+            /** Request deleteGroups */
+            deleteGroups?: (samsa.DeleteGroupsRequest.$Properties|null);
+
+            /** Request electLeaders */
+            electLeaders?: (samsa.ElectLeadersRequest.$Properties|null);
+
+            /** Request alterPartitionReassignments */
+            alterPartitionReassignments?: (samsa.AlterPartitionReassignmentsRequest.$Properties|null);
+
+            /** Request listPartitionReassignments */
+            listPartitionReassignments?: (samsa.ListPartitionReassignmentsRequest.$Properties|null);
+
             /** Request body */
-            body?: ("produce"|"fetch"|"listOffsets"|"metadata"|"leaderAndIsr"|"stopReplica"|"updateMetadata"|"controlledShutdown"|"apiVersions"|"createTopics"|"deleteTopics"|"offsetsForLeaderEpoch"|"describeConfigs"|"alterConfigs"|"createPartitions");
+            body?: ("produce"|"fetch"|"listOffsets"|"metadata"|"leaderAndIsr"|"stopReplica"|"updateMetadata"|"controlledShutdown"|"offsetCommit"|"offsetFetch"|"findCoordinator"|"joinGroup"|"heartbeat"|"leaveGroup"|"syncGroup"|"describeGroups"|"listGroups"|"apiVersions"|"createTopics"|"deleteTopics"|"offsetsForLeaderEpoch"|"describeConfigs"|"alterConfigs"|"createPartitions"|"deleteGroups"|"electLeaders"|"alterPartitionReassignments"|"listPartitionReassignments");
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -2528,6 +3800,15 @@ export namespace samsa {
           stopReplica?: samsa.StopReplicaRequest.$Shape|null;
           updateMetadata?: samsa.UpdateMetadataRequest.$Shape|null;
           controlledShutdown?: samsa.ControlledShutdownRequest.$Shape|null;
+          offsetCommit?: samsa.OffsetCommitRequest.$Shape|null;
+          offsetFetch?: samsa.OffsetFetchRequest.$Shape|null;
+          findCoordinator?: samsa.FindCoordinatorRequest.$Shape|null;
+          joinGroup?: samsa.JoinGroupRequest.$Shape|null;
+          heartbeat?: samsa.HeartbeatRequest.$Shape|null;
+          leaveGroup?: samsa.LeaveGroupRequest.$Shape|null;
+          syncGroup?: samsa.SyncGroupRequest.$Shape|null;
+          describeGroups?: samsa.DescribeGroupsRequest.$Shape|null;
+          listGroups?: samsa.ListGroupsRequest.$Shape|null;
           apiVersions?: samsa.ApiVersionsRequest.$Shape|null;
           createTopics?: samsa.CreateTopicsRequest.$Shape|null;
           deleteTopics?: samsa.DeleteTopicsRequest.$Shape|null;
@@ -2535,9 +3816,13 @@ export namespace samsa {
           describeConfigs?: samsa.DescribeConfigsRequest.$Shape|null;
           alterConfigs?: samsa.AlterConfigsRequest.$Shape|null;
           createPartitions?: samsa.CreatePartitionsRequest.$Shape|null;
+          deleteGroups?: samsa.DeleteGroupsRequest.$Shape|null;
+          electLeaders?: samsa.ElectLeadersRequest.$Shape|null;
+          alterPartitionReassignments?: samsa.AlterPartitionReassignmentsRequest.$Shape|null;
+          listPartitionReassignments?: samsa.ListPartitionReassignmentsRequest.$Shape|null;
           $unknowns?: Uint8Array[];
         } & (
-          ({ body?: undefined; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "produce"; produce: samsa.ProduceRequest.$Shape; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "fetch"; produce?: null; fetch: samsa.FetchRequest.$Shape; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "listOffsets"; produce?: null; fetch?: null; listOffsets: samsa.ListOffsetsRequest.$Shape; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "metadata"; produce?: null; fetch?: null; listOffsets?: null; metadata: samsa.MetadataRequest.$Shape; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "leaderAndIsr"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr: samsa.LeaderAndIsrRequest.$Shape; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "stopReplica"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica: samsa.StopReplicaRequest.$Shape; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "updateMetadata"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata: samsa.UpdateMetadataRequest.$Shape; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "controlledShutdown"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown: samsa.ControlledShutdownRequest.$Shape; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "apiVersions"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions: samsa.ApiVersionsRequest.$Shape; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "createTopics"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics: samsa.CreateTopicsRequest.$Shape; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "deleteTopics"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics: samsa.DeleteTopicsRequest.$Shape; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "offsetsForLeaderEpoch"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch: samsa.OffsetsForLeaderEpochRequest.$Shape; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "describeConfigs"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs: samsa.DescribeConfigsRequest.$Shape; alterConfigs?: null; createPartitions?: null }|{ body?: "alterConfigs"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs: samsa.AlterConfigsRequest.$Shape; createPartitions?: null }|{ body?: "createPartitions"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions: samsa.CreatePartitionsRequest.$Shape })
+          ({ body?: undefined; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "produce"; produce: samsa.ProduceRequest.$Shape; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "fetch"; produce?: null; fetch: samsa.FetchRequest.$Shape; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "listOffsets"; produce?: null; fetch?: null; listOffsets: samsa.ListOffsetsRequest.$Shape; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "metadata"; produce?: null; fetch?: null; listOffsets?: null; metadata: samsa.MetadataRequest.$Shape; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "leaderAndIsr"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr: samsa.LeaderAndIsrRequest.$Shape; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "stopReplica"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica: samsa.StopReplicaRequest.$Shape; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "updateMetadata"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata: samsa.UpdateMetadataRequest.$Shape; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "controlledShutdown"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown: samsa.ControlledShutdownRequest.$Shape; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "offsetCommit"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit: samsa.OffsetCommitRequest.$Shape; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "offsetFetch"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch: samsa.OffsetFetchRequest.$Shape; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "findCoordinator"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator: samsa.FindCoordinatorRequest.$Shape; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "joinGroup"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup: samsa.JoinGroupRequest.$Shape; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "heartbeat"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat: samsa.HeartbeatRequest.$Shape; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "leaveGroup"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup: samsa.LeaveGroupRequest.$Shape; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "syncGroup"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup: samsa.SyncGroupRequest.$Shape; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "describeGroups"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups: samsa.DescribeGroupsRequest.$Shape; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "listGroups"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups: samsa.ListGroupsRequest.$Shape; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "apiVersions"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions: samsa.ApiVersionsRequest.$Shape; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "createTopics"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics: samsa.CreateTopicsRequest.$Shape; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "deleteTopics"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics: samsa.DeleteTopicsRequest.$Shape; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "offsetsForLeaderEpoch"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch: samsa.OffsetsForLeaderEpochRequest.$Shape; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "describeConfigs"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs: samsa.DescribeConfigsRequest.$Shape; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "alterConfigs"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs: samsa.AlterConfigsRequest.$Shape; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "createPartitions"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions: samsa.CreatePartitionsRequest.$Shape; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "deleteGroups"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups: samsa.DeleteGroupsRequest.$Shape; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "electLeaders"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders: samsa.ElectLeadersRequest.$Shape; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "alterPartitionReassignments"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments: samsa.AlterPartitionReassignmentsRequest.$Shape; listPartitionReassignments?: null }|{ body?: "listPartitionReassignments"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments: samsa.ListPartitionReassignmentsRequest.$Shape })
         );
     }
 
@@ -2644,6 +3929,33 @@ export namespace samsa {
         /** Response controlledShutdown. */
         controlledShutdown: (samsa.ControlledShutdownResponse|null);
 
+        /** Response offsetCommit. */
+        offsetCommit: (samsa.OffsetCommitResponse|null);
+
+        /** Response offsetFetch. */
+        offsetFetch: (samsa.OffsetFetchResponse|null);
+
+        /** Response findCoordinator. */
+        findCoordinator: (samsa.FindCoordinatorResponse|null);
+
+        /** Response joinGroup. */
+        joinGroup: (samsa.JoinGroupResponse|null);
+
+        /** Response heartbeat. */
+        heartbeat: (samsa.HeartbeatResponse|null);
+
+        /** Response leaveGroup. */
+        leaveGroup: (samsa.LeaveGroupResponse|null);
+
+        /** Response syncGroup. */
+        syncGroup: (samsa.SyncGroupResponse|null);
+
+        /** Response describeGroups. */
+        describeGroups: (samsa.DescribeGroupsResponse|null);
+
+        /** Response listGroups. */
+        listGroups: (samsa.ListGroupsResponse|null);
+
         /** Response apiVersions. */
         apiVersions: (samsa.ApiVersionsResponse|null);
 
@@ -2665,8 +3977,20 @@ export namespace samsa {
         /** Response createPartitions. */
         createPartitions: (samsa.CreatePartitionsResponse|null);
 
+        /** Response deleteGroups. */
+        deleteGroups: (samsa.DeleteGroupsResponse|null);
+
+        /** Response electLeaders. */
+        electLeaders: (samsa.ElectLeadersResponse|null);
+
+        /** Response alterPartitionReassignments. */
+        alterPartitionReassignments: (samsa.AlterPartitionReassignmentsResponse|null);
+
+        /** Response listPartitionReassignments. */
+        listPartitionReassignments: (samsa.ListPartitionReassignmentsResponse|null);
+
         /** Response body. */
-        body?: ("produce"|"fetch"|"listOffsets"|"metadata"|"leaderAndIsr"|"stopReplica"|"updateMetadata"|"controlledShutdown"|"apiVersions"|"createTopics"|"deleteTopics"|"offsetsForLeaderEpoch"|"describeConfigs"|"alterConfigs"|"createPartitions");
+        body?: ("produce"|"fetch"|"listOffsets"|"metadata"|"leaderAndIsr"|"stopReplica"|"updateMetadata"|"controlledShutdown"|"offsetCommit"|"offsetFetch"|"findCoordinator"|"joinGroup"|"heartbeat"|"leaveGroup"|"syncGroup"|"describeGroups"|"listGroups"|"apiVersions"|"createTopics"|"deleteTopics"|"offsetsForLeaderEpoch"|"describeConfigs"|"alterConfigs"|"createPartitions"|"deleteGroups"|"electLeaders"|"alterPartitionReassignments"|"listPartitionReassignments");
 
         /**
          * Encodes the specified Response message. Does not implicitly {@link samsa.Response.verify|verify} messages.
@@ -2719,6 +4043,33 @@ export namespace samsa {
             /** Response controlledShutdown */
             controlledShutdown?: (samsa.ControlledShutdownResponse.$Properties|null);
 
+            /** Response offsetCommit */
+            offsetCommit?: (samsa.OffsetCommitResponse.$Properties|null);
+
+            /** Response offsetFetch */
+            offsetFetch?: (samsa.OffsetFetchResponse.$Properties|null);
+
+            /** Response findCoordinator */
+            findCoordinator?: (samsa.FindCoordinatorResponse.$Properties|null);
+
+            /** Response joinGroup */
+            joinGroup?: (samsa.JoinGroupResponse.$Properties|null);
+
+            /** Response heartbeat */
+            heartbeat?: (samsa.HeartbeatResponse.$Properties|null);
+
+            /** Response leaveGroup */
+            leaveGroup?: (samsa.LeaveGroupResponse.$Properties|null);
+
+            /** Response syncGroup */
+            syncGroup?: (samsa.SyncGroupResponse.$Properties|null);
+
+            /** Response describeGroups */
+            describeGroups?: (samsa.DescribeGroupsResponse.$Properties|null);
+
+            /** Response listGroups */
+            listGroups?: (samsa.ListGroupsResponse.$Properties|null);
+
             /** Response apiVersions */
             apiVersions?: (samsa.ApiVersionsResponse.$Properties|null);
 
@@ -2740,8 +4091,20 @@ export namespace samsa {
             /** Response createPartitions */
             createPartitions?: (samsa.CreatePartitionsResponse.$Properties|null);
 
+            /** Response deleteGroups */
+            deleteGroups?: (samsa.DeleteGroupsResponse.$Properties|null);
+
+            /** Response electLeaders */
+            electLeaders?: (samsa.ElectLeadersResponse.$Properties|null);
+
+            /** Response alterPartitionReassignments */
+            alterPartitionReassignments?: (samsa.AlterPartitionReassignmentsResponse.$Properties|null);
+
+            /** Response listPartitionReassignments */
+            listPartitionReassignments?: (samsa.ListPartitionReassignmentsResponse.$Properties|null);
+
             /** Response body */
-            body?: ("produce"|"fetch"|"listOffsets"|"metadata"|"leaderAndIsr"|"stopReplica"|"updateMetadata"|"controlledShutdown"|"apiVersions"|"createTopics"|"deleteTopics"|"offsetsForLeaderEpoch"|"describeConfigs"|"alterConfigs"|"createPartitions");
+            body?: ("produce"|"fetch"|"listOffsets"|"metadata"|"leaderAndIsr"|"stopReplica"|"updateMetadata"|"controlledShutdown"|"offsetCommit"|"offsetFetch"|"findCoordinator"|"joinGroup"|"heartbeat"|"leaveGroup"|"syncGroup"|"describeGroups"|"listGroups"|"apiVersions"|"createTopics"|"deleteTopics"|"offsetsForLeaderEpoch"|"describeConfigs"|"alterConfigs"|"createPartitions"|"deleteGroups"|"electLeaders"|"alterPartitionReassignments"|"listPartitionReassignments");
 
             /** Unknown fields preserved while decoding when enabled */
             $unknowns?: Uint8Array[];
@@ -2758,6 +4121,15 @@ export namespace samsa {
           stopReplica?: samsa.StopReplicaResponse.$Shape|null;
           updateMetadata?: samsa.UpdateMetadataResponse.$Shape|null;
           controlledShutdown?: samsa.ControlledShutdownResponse.$Shape|null;
+          offsetCommit?: samsa.OffsetCommitResponse.$Shape|null;
+          offsetFetch?: samsa.OffsetFetchResponse.$Shape|null;
+          findCoordinator?: samsa.FindCoordinatorResponse.$Shape|null;
+          joinGroup?: samsa.JoinGroupResponse.$Shape|null;
+          heartbeat?: samsa.HeartbeatResponse.$Shape|null;
+          leaveGroup?: samsa.LeaveGroupResponse.$Shape|null;
+          syncGroup?: samsa.SyncGroupResponse.$Shape|null;
+          describeGroups?: samsa.DescribeGroupsResponse.$Shape|null;
+          listGroups?: samsa.ListGroupsResponse.$Shape|null;
           apiVersions?: samsa.ApiVersionsResponse.$Shape|null;
           createTopics?: samsa.CreateTopicsResponse.$Shape|null;
           deleteTopics?: samsa.DeleteTopicsResponse.$Shape|null;
@@ -2765,9 +4137,13 @@ export namespace samsa {
           describeConfigs?: samsa.DescribeConfigsResponse.$Shape|null;
           alterConfigs?: samsa.AlterConfigsResponse.$Shape|null;
           createPartitions?: samsa.CreatePartitionsResponse.$Shape|null;
+          deleteGroups?: samsa.DeleteGroupsResponse.$Shape|null;
+          electLeaders?: samsa.ElectLeadersResponse.$Shape|null;
+          alterPartitionReassignments?: samsa.AlterPartitionReassignmentsResponse.$Shape|null;
+          listPartitionReassignments?: samsa.ListPartitionReassignmentsResponse.$Shape|null;
           $unknowns?: Uint8Array[];
         } & (
-          ({ body?: undefined; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "produce"; produce: samsa.ProduceResponse.$Shape; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "fetch"; produce?: null; fetch: samsa.FetchResponse.$Shape; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "listOffsets"; produce?: null; fetch?: null; listOffsets: samsa.ListOffsetsResponse.$Shape; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "metadata"; produce?: null; fetch?: null; listOffsets?: null; metadata: samsa.MetadataResponse.$Shape; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "leaderAndIsr"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr: samsa.LeaderAndIsrResponse.$Shape; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "stopReplica"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica: samsa.StopReplicaResponse.$Shape; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "updateMetadata"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata: samsa.UpdateMetadataResponse.$Shape; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "controlledShutdown"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown: samsa.ControlledShutdownResponse.$Shape; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "apiVersions"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions: samsa.ApiVersionsResponse.$Shape; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "createTopics"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics: samsa.CreateTopicsResponse.$Shape; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "deleteTopics"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics: samsa.DeleteTopicsResponse.$Shape; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "offsetsForLeaderEpoch"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch: samsa.OffsetsForLeaderEpochResponse.$Shape; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "describeConfigs"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs: samsa.DescribeConfigsResponse.$Shape; alterConfigs?: null; createPartitions?: null }|{ body?: "alterConfigs"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs: samsa.AlterConfigsResponse.$Shape; createPartitions?: null }|{ body?: "createPartitions"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions: samsa.CreatePartitionsResponse.$Shape })
+          ({ body?: undefined; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "produce"; produce: samsa.ProduceResponse.$Shape; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "fetch"; produce?: null; fetch: samsa.FetchResponse.$Shape; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "listOffsets"; produce?: null; fetch?: null; listOffsets: samsa.ListOffsetsResponse.$Shape; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "metadata"; produce?: null; fetch?: null; listOffsets?: null; metadata: samsa.MetadataResponse.$Shape; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "leaderAndIsr"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr: samsa.LeaderAndIsrResponse.$Shape; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "stopReplica"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica: samsa.StopReplicaResponse.$Shape; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "updateMetadata"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata: samsa.UpdateMetadataResponse.$Shape; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "controlledShutdown"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown: samsa.ControlledShutdownResponse.$Shape; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "offsetCommit"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit: samsa.OffsetCommitResponse.$Shape; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "offsetFetch"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch: samsa.OffsetFetchResponse.$Shape; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "findCoordinator"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator: samsa.FindCoordinatorResponse.$Shape; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "joinGroup"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup: samsa.JoinGroupResponse.$Shape; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "heartbeat"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat: samsa.HeartbeatResponse.$Shape; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "leaveGroup"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup: samsa.LeaveGroupResponse.$Shape; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "syncGroup"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup: samsa.SyncGroupResponse.$Shape; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "describeGroups"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups: samsa.DescribeGroupsResponse.$Shape; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "listGroups"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups: samsa.ListGroupsResponse.$Shape; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "apiVersions"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions: samsa.ApiVersionsResponse.$Shape; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "createTopics"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics: samsa.CreateTopicsResponse.$Shape; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "deleteTopics"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics: samsa.DeleteTopicsResponse.$Shape; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "offsetsForLeaderEpoch"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch: samsa.OffsetsForLeaderEpochResponse.$Shape; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "describeConfigs"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs: samsa.DescribeConfigsResponse.$Shape; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "alterConfigs"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs: samsa.AlterConfigsResponse.$Shape; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "createPartitions"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions: samsa.CreatePartitionsResponse.$Shape; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "deleteGroups"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups: samsa.DeleteGroupsResponse.$Shape; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "electLeaders"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders: samsa.ElectLeadersResponse.$Shape; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "alterPartitionReassignments"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments: samsa.AlterPartitionReassignmentsResponse.$Shape; listPartitionReassignments?: null }|{ body?: "listPartitionReassignments"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments: samsa.ListPartitionReassignmentsResponse.$Shape })
         );
     }
 
@@ -6107,6 +7483,2364 @@ export namespace samsa {
 
             /** Shape of a Partition. */
             type $Shape = samsa.OffsetsForLeaderEpochResponse.Partition.$Properties;
+        }
+    }
+
+    /**
+     * Properties of an OffsetCommitRequest.
+     * @deprecated Use samsa.OffsetCommitRequest.$Properties instead.
+     */
+    interface IOffsetCommitRequest extends samsa.OffsetCommitRequest.$Properties {
+    }
+
+    /** Represents an OffsetCommitRequest. */
+    class OffsetCommitRequest {
+
+        /**
+         * Constructs a new OffsetCommitRequest.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.OffsetCommitRequest.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** OffsetCommitRequest groupId. */
+        groupId: string;
+
+        /** OffsetCommitRequest generationId. */
+        generationId: number;
+
+        /** OffsetCommitRequest memberId. */
+        memberId: string;
+
+        /** OffsetCommitRequest groupInstanceId. */
+        groupInstanceId: (string|null);
+
+        /** OffsetCommitRequest topics. */
+        topics: samsa.OffsetCommitRequest.Topic[];
+
+        /**
+         * Encodes the specified OffsetCommitRequest message. Does not implicitly {@link samsa.OffsetCommitRequest.verify|verify} messages.
+         * @param message OffsetCommitRequest message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.OffsetCommitRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes an OffsetCommitRequest message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.OffsetCommitRequest & samsa.OffsetCommitRequest.$Shape} OffsetCommitRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.OffsetCommitRequest & samsa.OffsetCommitRequest.$Shape;
+    }
+
+    namespace OffsetCommitRequest {
+
+        /** Properties of an OffsetCommitRequest. */
+        interface $Properties {
+
+            /** OffsetCommitRequest groupId */
+            groupId?: string;
+
+            /** OffsetCommitRequest generationId */
+            generationId?: number;
+
+            /** OffsetCommitRequest memberId */
+            memberId?: string;
+
+            /** OffsetCommitRequest groupInstanceId */
+            groupInstanceId?: (string|null);
+
+            /** OffsetCommitRequest topics */
+            topics?: samsa.OffsetCommitRequest.Topic.$Properties[];
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of an OffsetCommitRequest. */
+        type $Shape = samsa.OffsetCommitRequest.$Properties;
+
+        /**
+         * Properties of a Topic.
+         * @deprecated Use samsa.OffsetCommitRequest.Topic.$Properties instead.
+         */
+        interface ITopic extends samsa.OffsetCommitRequest.Topic.$Properties {
+        }
+
+        /** Represents a Topic. */
+        class Topic {
+
+            /**
+             * Constructs a new Topic.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.OffsetCommitRequest.Topic.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Topic name. */
+            name: string;
+
+            /** Topic partitions. */
+            partitions: samsa.OffsetCommitRequest.Partition[];
+
+            /**
+             * Encodes the specified Topic message. Does not implicitly {@link samsa.OffsetCommitRequest.Topic.verify|verify} messages.
+             * @param message Topic message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.OffsetCommitRequest.Topic.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Topic message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.OffsetCommitRequest.Topic & samsa.OffsetCommitRequest.Topic.$Shape} Topic
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.OffsetCommitRequest.Topic & samsa.OffsetCommitRequest.Topic.$Shape;
+        }
+
+        namespace Topic {
+
+            /** Properties of a Topic. */
+            interface $Properties {
+
+                /** Topic name */
+                name?: string;
+
+                /** Topic partitions */
+                partitions?: samsa.OffsetCommitRequest.Partition.$Properties[];
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Topic. */
+            type $Shape = samsa.OffsetCommitRequest.Topic.$Properties;
+        }
+
+        /**
+         * Properties of a Partition.
+         * @deprecated Use samsa.OffsetCommitRequest.Partition.$Properties instead.
+         */
+        interface IPartition extends samsa.OffsetCommitRequest.Partition.$Properties {
+        }
+
+        /** Represents a Partition. */
+        class Partition {
+
+            /**
+             * Constructs a new Partition.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.OffsetCommitRequest.Partition.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Partition partitionIndex. */
+            partitionIndex: number;
+
+            /** Partition committedOffset. */
+            committedOffset: number;
+
+            /** Partition committedLeaderEpoch. */
+            committedLeaderEpoch: number;
+
+            /** Partition committedMetadata. */
+            committedMetadata: (string|null);
+
+            /**
+             * Encodes the specified Partition message. Does not implicitly {@link samsa.OffsetCommitRequest.Partition.verify|verify} messages.
+             * @param message Partition message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.OffsetCommitRequest.Partition.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Partition message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.OffsetCommitRequest.Partition & samsa.OffsetCommitRequest.Partition.$Shape} Partition
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.OffsetCommitRequest.Partition & samsa.OffsetCommitRequest.Partition.$Shape;
+        }
+
+        namespace Partition {
+
+            /** Properties of a Partition. */
+            interface $Properties {
+
+                /** Partition partitionIndex */
+                partitionIndex?: number;
+
+                /** Partition committedOffset */
+                committedOffset?: number;
+
+                /** Partition committedLeaderEpoch */
+                committedLeaderEpoch?: number;
+
+                /** Partition committedMetadata */
+                committedMetadata?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Partition. */
+            type $Shape = samsa.OffsetCommitRequest.Partition.$Properties;
+        }
+    }
+
+    /**
+     * Properties of an OffsetCommitResponse.
+     * @deprecated Use samsa.OffsetCommitResponse.$Properties instead.
+     */
+    interface IOffsetCommitResponse extends samsa.OffsetCommitResponse.$Properties {
+    }
+
+    /** Represents an OffsetCommitResponse. */
+    class OffsetCommitResponse {
+
+        /**
+         * Constructs a new OffsetCommitResponse.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.OffsetCommitResponse.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** OffsetCommitResponse topics. */
+        topics: samsa.OffsetCommitResponse.Topic[];
+
+        /**
+         * Encodes the specified OffsetCommitResponse message. Does not implicitly {@link samsa.OffsetCommitResponse.verify|verify} messages.
+         * @param message OffsetCommitResponse message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.OffsetCommitResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes an OffsetCommitResponse message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.OffsetCommitResponse & samsa.OffsetCommitResponse.$Shape} OffsetCommitResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.OffsetCommitResponse & samsa.OffsetCommitResponse.$Shape;
+    }
+
+    namespace OffsetCommitResponse {
+
+        /** Properties of an OffsetCommitResponse. */
+        interface $Properties {
+
+            /** OffsetCommitResponse topics */
+            topics?: samsa.OffsetCommitResponse.Topic.$Properties[];
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of an OffsetCommitResponse. */
+        type $Shape = samsa.OffsetCommitResponse.$Properties;
+
+        /**
+         * Properties of a Topic.
+         * @deprecated Use samsa.OffsetCommitResponse.Topic.$Properties instead.
+         */
+        interface ITopic extends samsa.OffsetCommitResponse.Topic.$Properties {
+        }
+
+        /** Represents a Topic. */
+        class Topic {
+
+            /**
+             * Constructs a new Topic.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.OffsetCommitResponse.Topic.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Topic name. */
+            name: string;
+
+            /** Topic partitions. */
+            partitions: samsa.OffsetCommitResponse.Partition[];
+
+            /**
+             * Encodes the specified Topic message. Does not implicitly {@link samsa.OffsetCommitResponse.Topic.verify|verify} messages.
+             * @param message Topic message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.OffsetCommitResponse.Topic.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Topic message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.OffsetCommitResponse.Topic & samsa.OffsetCommitResponse.Topic.$Shape} Topic
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.OffsetCommitResponse.Topic & samsa.OffsetCommitResponse.Topic.$Shape;
+        }
+
+        namespace Topic {
+
+            /** Properties of a Topic. */
+            interface $Properties {
+
+                /** Topic name */
+                name?: string;
+
+                /** Topic partitions */
+                partitions?: samsa.OffsetCommitResponse.Partition.$Properties[];
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Topic. */
+            type $Shape = samsa.OffsetCommitResponse.Topic.$Properties;
+        }
+
+        /**
+         * Properties of a Partition.
+         * @deprecated Use samsa.OffsetCommitResponse.Partition.$Properties instead.
+         */
+        interface IPartition extends samsa.OffsetCommitResponse.Partition.$Properties {
+        }
+
+        /** Represents a Partition. */
+        class Partition {
+
+            /**
+             * Constructs a new Partition.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.OffsetCommitResponse.Partition.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Partition partitionIndex. */
+            partitionIndex: number;
+
+            /** Partition errorCode. */
+            errorCode: number;
+
+            /**
+             * Encodes the specified Partition message. Does not implicitly {@link samsa.OffsetCommitResponse.Partition.verify|verify} messages.
+             * @param message Partition message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.OffsetCommitResponse.Partition.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Partition message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.OffsetCommitResponse.Partition & samsa.OffsetCommitResponse.Partition.$Shape} Partition
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.OffsetCommitResponse.Partition & samsa.OffsetCommitResponse.Partition.$Shape;
+        }
+
+        namespace Partition {
+
+            /** Properties of a Partition. */
+            interface $Properties {
+
+                /** Partition partitionIndex */
+                partitionIndex?: number;
+
+                /** Partition errorCode */
+                errorCode?: number;
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Partition. */
+            type $Shape = samsa.OffsetCommitResponse.Partition.$Properties;
+        }
+    }
+
+    /**
+     * Properties of an OffsetFetchRequest.
+     * @deprecated Use samsa.OffsetFetchRequest.$Properties instead.
+     */
+    interface IOffsetFetchRequest extends samsa.OffsetFetchRequest.$Properties {
+    }
+
+    /** Represents an OffsetFetchRequest. */
+    class OffsetFetchRequest {
+
+        /**
+         * Constructs a new OffsetFetchRequest.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.OffsetFetchRequest.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** OffsetFetchRequest groupId. */
+        groupId: string;
+
+        /** OffsetFetchRequest topics. */
+        topics: samsa.OffsetFetchRequest.Topic[];
+
+        /** OffsetFetchRequest allTopics. */
+        allTopics: boolean;
+
+        /** OffsetFetchRequest requireStable. */
+        requireStable: boolean;
+
+        /**
+         * Encodes the specified OffsetFetchRequest message. Does not implicitly {@link samsa.OffsetFetchRequest.verify|verify} messages.
+         * @param message OffsetFetchRequest message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.OffsetFetchRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes an OffsetFetchRequest message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.OffsetFetchRequest & samsa.OffsetFetchRequest.$Shape} OffsetFetchRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.OffsetFetchRequest & samsa.OffsetFetchRequest.$Shape;
+    }
+
+    namespace OffsetFetchRequest {
+
+        /** Properties of an OffsetFetchRequest. */
+        interface $Properties {
+
+            /** OffsetFetchRequest groupId */
+            groupId?: string;
+
+            /** OffsetFetchRequest topics */
+            topics?: samsa.OffsetFetchRequest.Topic.$Properties[];
+
+            /** OffsetFetchRequest allTopics */
+            allTopics?: boolean;
+
+            /** OffsetFetchRequest requireStable */
+            requireStable?: boolean;
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of an OffsetFetchRequest. */
+        type $Shape = samsa.OffsetFetchRequest.$Properties;
+
+        /**
+         * Properties of a Topic.
+         * @deprecated Use samsa.OffsetFetchRequest.Topic.$Properties instead.
+         */
+        interface ITopic extends samsa.OffsetFetchRequest.Topic.$Properties {
+        }
+
+        /** Represents a Topic. */
+        class Topic {
+
+            /**
+             * Constructs a new Topic.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.OffsetFetchRequest.Topic.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Topic name. */
+            name: string;
+
+            /** Topic partitionIndexes. */
+            partitionIndexes: number[];
+
+            /**
+             * Encodes the specified Topic message. Does not implicitly {@link samsa.OffsetFetchRequest.Topic.verify|verify} messages.
+             * @param message Topic message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.OffsetFetchRequest.Topic.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Topic message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.OffsetFetchRequest.Topic & samsa.OffsetFetchRequest.Topic.$Shape} Topic
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.OffsetFetchRequest.Topic & samsa.OffsetFetchRequest.Topic.$Shape;
+        }
+
+        namespace Topic {
+
+            /** Properties of a Topic. */
+            interface $Properties {
+
+                /** Topic name */
+                name?: string;
+
+                /** Topic partitionIndexes */
+                partitionIndexes?: number[];
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Topic. */
+            type $Shape = samsa.OffsetFetchRequest.Topic.$Properties;
+        }
+    }
+
+    /**
+     * Properties of an OffsetFetchResponse.
+     * @deprecated Use samsa.OffsetFetchResponse.$Properties instead.
+     */
+    interface IOffsetFetchResponse extends samsa.OffsetFetchResponse.$Properties {
+    }
+
+    /** Represents an OffsetFetchResponse. */
+    class OffsetFetchResponse {
+
+        /**
+         * Constructs a new OffsetFetchResponse.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.OffsetFetchResponse.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** OffsetFetchResponse topics. */
+        topics: samsa.OffsetFetchResponse.Topic[];
+
+        /** OffsetFetchResponse errorCode. */
+        errorCode: number;
+
+        /**
+         * Encodes the specified OffsetFetchResponse message. Does not implicitly {@link samsa.OffsetFetchResponse.verify|verify} messages.
+         * @param message OffsetFetchResponse message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.OffsetFetchResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes an OffsetFetchResponse message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.OffsetFetchResponse & samsa.OffsetFetchResponse.$Shape} OffsetFetchResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.OffsetFetchResponse & samsa.OffsetFetchResponse.$Shape;
+    }
+
+    namespace OffsetFetchResponse {
+
+        /** Properties of an OffsetFetchResponse. */
+        interface $Properties {
+
+            /** OffsetFetchResponse topics */
+            topics?: samsa.OffsetFetchResponse.Topic.$Properties[];
+
+            /** OffsetFetchResponse errorCode */
+            errorCode?: number;
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of an OffsetFetchResponse. */
+        type $Shape = samsa.OffsetFetchResponse.$Properties;
+
+        /**
+         * Properties of a Topic.
+         * @deprecated Use samsa.OffsetFetchResponse.Topic.$Properties instead.
+         */
+        interface ITopic extends samsa.OffsetFetchResponse.Topic.$Properties {
+        }
+
+        /** Represents a Topic. */
+        class Topic {
+
+            /**
+             * Constructs a new Topic.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.OffsetFetchResponse.Topic.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Topic name. */
+            name: string;
+
+            /** Topic partitions. */
+            partitions: samsa.OffsetFetchResponse.Partition[];
+
+            /**
+             * Encodes the specified Topic message. Does not implicitly {@link samsa.OffsetFetchResponse.Topic.verify|verify} messages.
+             * @param message Topic message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.OffsetFetchResponse.Topic.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Topic message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.OffsetFetchResponse.Topic & samsa.OffsetFetchResponse.Topic.$Shape} Topic
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.OffsetFetchResponse.Topic & samsa.OffsetFetchResponse.Topic.$Shape;
+        }
+
+        namespace Topic {
+
+            /** Properties of a Topic. */
+            interface $Properties {
+
+                /** Topic name */
+                name?: string;
+
+                /** Topic partitions */
+                partitions?: samsa.OffsetFetchResponse.Partition.$Properties[];
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Topic. */
+            type $Shape = samsa.OffsetFetchResponse.Topic.$Properties;
+        }
+
+        /**
+         * Properties of a Partition.
+         * @deprecated Use samsa.OffsetFetchResponse.Partition.$Properties instead.
+         */
+        interface IPartition extends samsa.OffsetFetchResponse.Partition.$Properties {
+        }
+
+        /** Represents a Partition. */
+        class Partition {
+
+            /**
+             * Constructs a new Partition.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.OffsetFetchResponse.Partition.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Partition partitionIndex. */
+            partitionIndex: number;
+
+            /** Partition committedOffset. */
+            committedOffset: number;
+
+            /** Partition committedLeaderEpoch. */
+            committedLeaderEpoch: number;
+
+            /** Partition metadata. */
+            metadata: (string|null);
+
+            /** Partition errorCode. */
+            errorCode: number;
+
+            /**
+             * Encodes the specified Partition message. Does not implicitly {@link samsa.OffsetFetchResponse.Partition.verify|verify} messages.
+             * @param message Partition message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.OffsetFetchResponse.Partition.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Partition message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.OffsetFetchResponse.Partition & samsa.OffsetFetchResponse.Partition.$Shape} Partition
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.OffsetFetchResponse.Partition & samsa.OffsetFetchResponse.Partition.$Shape;
+        }
+
+        namespace Partition {
+
+            /** Properties of a Partition. */
+            interface $Properties {
+
+                /** Partition partitionIndex */
+                partitionIndex?: number;
+
+                /** Partition committedOffset */
+                committedOffset?: number;
+
+                /** Partition committedLeaderEpoch */
+                committedLeaderEpoch?: number;
+
+                /** Partition metadata */
+                metadata?: (string|null);
+
+                /** Partition errorCode */
+                errorCode?: number;
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Partition. */
+            type $Shape = samsa.OffsetFetchResponse.Partition.$Properties;
+        }
+    }
+
+    /**
+     * Properties of a FindCoordinatorRequest.
+     * @deprecated Use samsa.FindCoordinatorRequest.$Properties instead.
+     */
+    interface IFindCoordinatorRequest extends samsa.FindCoordinatorRequest.$Properties {
+    }
+
+    /** Represents a FindCoordinatorRequest. */
+    class FindCoordinatorRequest {
+
+        /**
+         * Constructs a new FindCoordinatorRequest.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.FindCoordinatorRequest.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** FindCoordinatorRequest key. */
+        key: string;
+
+        /** FindCoordinatorRequest keyType. */
+        keyType: number;
+
+        /**
+         * Encodes the specified FindCoordinatorRequest message. Does not implicitly {@link samsa.FindCoordinatorRequest.verify|verify} messages.
+         * @param message FindCoordinatorRequest message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.FindCoordinatorRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a FindCoordinatorRequest message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.FindCoordinatorRequest & samsa.FindCoordinatorRequest.$Shape} FindCoordinatorRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.FindCoordinatorRequest & samsa.FindCoordinatorRequest.$Shape;
+    }
+
+    namespace FindCoordinatorRequest {
+
+        /** Properties of a FindCoordinatorRequest. */
+        interface $Properties {
+
+            /** FindCoordinatorRequest key */
+            key?: string;
+
+            /** FindCoordinatorRequest keyType */
+            keyType?: number;
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a FindCoordinatorRequest. */
+        type $Shape = samsa.FindCoordinatorRequest.$Properties;
+    }
+
+    /**
+     * Properties of a FindCoordinatorResponse.
+     * @deprecated Use samsa.FindCoordinatorResponse.$Properties instead.
+     */
+    interface IFindCoordinatorResponse extends samsa.FindCoordinatorResponse.$Properties {
+    }
+
+    /** Represents a FindCoordinatorResponse. */
+    class FindCoordinatorResponse {
+
+        /**
+         * Constructs a new FindCoordinatorResponse.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.FindCoordinatorResponse.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** FindCoordinatorResponse errorCode. */
+        errorCode: number;
+
+        /** FindCoordinatorResponse errorMessage. */
+        errorMessage: (string|null);
+
+        /** FindCoordinatorResponse nodeId. */
+        nodeId: number;
+
+        /** FindCoordinatorResponse host. */
+        host: string;
+
+        /** FindCoordinatorResponse port. */
+        port: number;
+
+        /**
+         * Encodes the specified FindCoordinatorResponse message. Does not implicitly {@link samsa.FindCoordinatorResponse.verify|verify} messages.
+         * @param message FindCoordinatorResponse message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.FindCoordinatorResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a FindCoordinatorResponse message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.FindCoordinatorResponse & samsa.FindCoordinatorResponse.$Shape} FindCoordinatorResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.FindCoordinatorResponse & samsa.FindCoordinatorResponse.$Shape;
+    }
+
+    namespace FindCoordinatorResponse {
+
+        /** Properties of a FindCoordinatorResponse. */
+        interface $Properties {
+
+            /** FindCoordinatorResponse errorCode */
+            errorCode?: number;
+
+            /** FindCoordinatorResponse errorMessage */
+            errorMessage?: (string|null);
+
+            /** FindCoordinatorResponse nodeId */
+            nodeId?: number;
+
+            /** FindCoordinatorResponse host */
+            host?: string;
+
+            /** FindCoordinatorResponse port */
+            port?: number;
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a FindCoordinatorResponse. */
+        type $Shape = samsa.FindCoordinatorResponse.$Properties;
+    }
+
+    /**
+     * Properties of a JoinGroupRequest.
+     * @deprecated Use samsa.JoinGroupRequest.$Properties instead.
+     */
+    interface IJoinGroupRequest extends samsa.JoinGroupRequest.$Properties {
+    }
+
+    /** Represents a JoinGroupRequest. */
+    class JoinGroupRequest {
+
+        /**
+         * Constructs a new JoinGroupRequest.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.JoinGroupRequest.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** JoinGroupRequest groupId. */
+        groupId: string;
+
+        /** JoinGroupRequest sessionTimeoutMs. */
+        sessionTimeoutMs: number;
+
+        /** JoinGroupRequest rebalanceTimeoutMs. */
+        rebalanceTimeoutMs: number;
+
+        /** JoinGroupRequest memberId. */
+        memberId: string;
+
+        /** JoinGroupRequest groupInstanceId. */
+        groupInstanceId: (string|null);
+
+        /** JoinGroupRequest protocolType. */
+        protocolType: string;
+
+        /** JoinGroupRequest protocols. */
+        protocols: samsa.JoinGroupRequest.Protocol[];
+
+        /**
+         * Encodes the specified JoinGroupRequest message. Does not implicitly {@link samsa.JoinGroupRequest.verify|verify} messages.
+         * @param message JoinGroupRequest message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.JoinGroupRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a JoinGroupRequest message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.JoinGroupRequest & samsa.JoinGroupRequest.$Shape} JoinGroupRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.JoinGroupRequest & samsa.JoinGroupRequest.$Shape;
+    }
+
+    namespace JoinGroupRequest {
+
+        /** Properties of a JoinGroupRequest. */
+        interface $Properties {
+
+            /** JoinGroupRequest groupId */
+            groupId?: string;
+
+            /** JoinGroupRequest sessionTimeoutMs */
+            sessionTimeoutMs?: number;
+
+            /** JoinGroupRequest rebalanceTimeoutMs */
+            rebalanceTimeoutMs?: number;
+
+            /** JoinGroupRequest memberId */
+            memberId?: string;
+
+            /** JoinGroupRequest groupInstanceId */
+            groupInstanceId?: (string|null);
+
+            /** JoinGroupRequest protocolType */
+            protocolType?: string;
+
+            /** JoinGroupRequest protocols */
+            protocols?: samsa.JoinGroupRequest.Protocol.$Properties[];
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a JoinGroupRequest. */
+        type $Shape = samsa.JoinGroupRequest.$Properties;
+
+        /**
+         * Properties of a Protocol.
+         * @deprecated Use samsa.JoinGroupRequest.Protocol.$Properties instead.
+         */
+        interface IProtocol extends samsa.JoinGroupRequest.Protocol.$Properties {
+        }
+
+        /** Represents a Protocol. */
+        class Protocol {
+
+            /**
+             * Constructs a new Protocol.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.JoinGroupRequest.Protocol.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Protocol name. */
+            name: string;
+
+            /** Protocol metadata. */
+            metadata: Uint8Array;
+
+            /**
+             * Encodes the specified Protocol message. Does not implicitly {@link samsa.JoinGroupRequest.Protocol.verify|verify} messages.
+             * @param message Protocol message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.JoinGroupRequest.Protocol.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Protocol message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.JoinGroupRequest.Protocol & samsa.JoinGroupRequest.Protocol.$Shape} Protocol
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.JoinGroupRequest.Protocol & samsa.JoinGroupRequest.Protocol.$Shape;
+        }
+
+        namespace Protocol {
+
+            /** Properties of a Protocol. */
+            interface $Properties {
+
+                /** Protocol name */
+                name?: string;
+
+                /** Protocol metadata */
+                metadata?: Uint8Array;
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Protocol. */
+            type $Shape = samsa.JoinGroupRequest.Protocol.$Properties;
+        }
+    }
+
+    /**
+     * Properties of a JoinGroupResponse.
+     * @deprecated Use samsa.JoinGroupResponse.$Properties instead.
+     */
+    interface IJoinGroupResponse extends samsa.JoinGroupResponse.$Properties {
+    }
+
+    /** Represents a JoinGroupResponse. */
+    class JoinGroupResponse {
+
+        /**
+         * Constructs a new JoinGroupResponse.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.JoinGroupResponse.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** JoinGroupResponse errorCode. */
+        errorCode: number;
+
+        /** JoinGroupResponse generationId. */
+        generationId: number;
+
+        /** JoinGroupResponse protocolType. */
+        protocolType: (string|null);
+
+        /** JoinGroupResponse protocolName. */
+        protocolName: (string|null);
+
+        /** JoinGroupResponse leader. */
+        leader: string;
+
+        /** JoinGroupResponse memberId. */
+        memberId: string;
+
+        /** JoinGroupResponse members. */
+        members: samsa.JoinGroupResponse.Member[];
+
+        /**
+         * Encodes the specified JoinGroupResponse message. Does not implicitly {@link samsa.JoinGroupResponse.verify|verify} messages.
+         * @param message JoinGroupResponse message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.JoinGroupResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a JoinGroupResponse message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.JoinGroupResponse & samsa.JoinGroupResponse.$Shape} JoinGroupResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.JoinGroupResponse & samsa.JoinGroupResponse.$Shape;
+    }
+
+    namespace JoinGroupResponse {
+
+        /** Properties of a JoinGroupResponse. */
+        interface $Properties {
+
+            /** JoinGroupResponse errorCode */
+            errorCode?: number;
+
+            /** JoinGroupResponse generationId */
+            generationId?: number;
+
+            /** JoinGroupResponse protocolType */
+            protocolType?: (string|null);
+
+            /** JoinGroupResponse protocolName */
+            protocolName?: (string|null);
+
+            /** JoinGroupResponse leader */
+            leader?: string;
+
+            /** JoinGroupResponse memberId */
+            memberId?: string;
+
+            /** JoinGroupResponse members */
+            members?: samsa.JoinGroupResponse.Member.$Properties[];
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a JoinGroupResponse. */
+        type $Shape = samsa.JoinGroupResponse.$Properties;
+
+        /**
+         * Properties of a Member.
+         * @deprecated Use samsa.JoinGroupResponse.Member.$Properties instead.
+         */
+        interface IMember extends samsa.JoinGroupResponse.Member.$Properties {
+        }
+
+        /** Represents a Member. */
+        class Member {
+
+            /**
+             * Constructs a new Member.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.JoinGroupResponse.Member.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Member memberId. */
+            memberId: string;
+
+            /** Member groupInstanceId. */
+            groupInstanceId: (string|null);
+
+            /** Member metadata. */
+            metadata: Uint8Array;
+
+            /**
+             * Encodes the specified Member message. Does not implicitly {@link samsa.JoinGroupResponse.Member.verify|verify} messages.
+             * @param message Member message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.JoinGroupResponse.Member.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Member message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.JoinGroupResponse.Member & samsa.JoinGroupResponse.Member.$Shape} Member
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.JoinGroupResponse.Member & samsa.JoinGroupResponse.Member.$Shape;
+        }
+
+        namespace Member {
+
+            /** Properties of a Member. */
+            interface $Properties {
+
+                /** Member memberId */
+                memberId?: string;
+
+                /** Member groupInstanceId */
+                groupInstanceId?: (string|null);
+
+                /** Member metadata */
+                metadata?: Uint8Array;
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Member. */
+            type $Shape = samsa.JoinGroupResponse.Member.$Properties;
+        }
+    }
+
+    /**
+     * Properties of a HeartbeatRequest.
+     * @deprecated Use samsa.HeartbeatRequest.$Properties instead.
+     */
+    interface IHeartbeatRequest extends samsa.HeartbeatRequest.$Properties {
+    }
+
+    /** Represents a HeartbeatRequest. */
+    class HeartbeatRequest {
+
+        /**
+         * Constructs a new HeartbeatRequest.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.HeartbeatRequest.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** HeartbeatRequest groupId. */
+        groupId: string;
+
+        /** HeartbeatRequest generationId. */
+        generationId: number;
+
+        /** HeartbeatRequest memberId. */
+        memberId: string;
+
+        /** HeartbeatRequest groupInstanceId. */
+        groupInstanceId: (string|null);
+
+        /**
+         * Encodes the specified HeartbeatRequest message. Does not implicitly {@link samsa.HeartbeatRequest.verify|verify} messages.
+         * @param message HeartbeatRequest message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.HeartbeatRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a HeartbeatRequest message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.HeartbeatRequest & samsa.HeartbeatRequest.$Shape} HeartbeatRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.HeartbeatRequest & samsa.HeartbeatRequest.$Shape;
+    }
+
+    namespace HeartbeatRequest {
+
+        /** Properties of a HeartbeatRequest. */
+        interface $Properties {
+
+            /** HeartbeatRequest groupId */
+            groupId?: string;
+
+            /** HeartbeatRequest generationId */
+            generationId?: number;
+
+            /** HeartbeatRequest memberId */
+            memberId?: string;
+
+            /** HeartbeatRequest groupInstanceId */
+            groupInstanceId?: (string|null);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a HeartbeatRequest. */
+        type $Shape = samsa.HeartbeatRequest.$Properties;
+    }
+
+    /**
+     * Properties of a HeartbeatResponse.
+     * @deprecated Use samsa.HeartbeatResponse.$Properties instead.
+     */
+    interface IHeartbeatResponse extends samsa.HeartbeatResponse.$Properties {
+    }
+
+    /** Represents a HeartbeatResponse. */
+    class HeartbeatResponse {
+
+        /**
+         * Constructs a new HeartbeatResponse.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.HeartbeatResponse.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** HeartbeatResponse errorCode. */
+        errorCode: number;
+
+        /**
+         * Encodes the specified HeartbeatResponse message. Does not implicitly {@link samsa.HeartbeatResponse.verify|verify} messages.
+         * @param message HeartbeatResponse message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.HeartbeatResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a HeartbeatResponse message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.HeartbeatResponse & samsa.HeartbeatResponse.$Shape} HeartbeatResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.HeartbeatResponse & samsa.HeartbeatResponse.$Shape;
+    }
+
+    namespace HeartbeatResponse {
+
+        /** Properties of a HeartbeatResponse. */
+        interface $Properties {
+
+            /** HeartbeatResponse errorCode */
+            errorCode?: number;
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a HeartbeatResponse. */
+        type $Shape = samsa.HeartbeatResponse.$Properties;
+    }
+
+    /**
+     * Properties of a LeaveGroupRequest.
+     * @deprecated Use samsa.LeaveGroupRequest.$Properties instead.
+     */
+    interface ILeaveGroupRequest extends samsa.LeaveGroupRequest.$Properties {
+    }
+
+    /** Represents a LeaveGroupRequest. */
+    class LeaveGroupRequest {
+
+        /**
+         * Constructs a new LeaveGroupRequest.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.LeaveGroupRequest.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** LeaveGroupRequest groupId. */
+        groupId: string;
+
+        /** LeaveGroupRequest members. */
+        members: samsa.LeaveGroupRequest.Member[];
+
+        /**
+         * Encodes the specified LeaveGroupRequest message. Does not implicitly {@link samsa.LeaveGroupRequest.verify|verify} messages.
+         * @param message LeaveGroupRequest message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.LeaveGroupRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a LeaveGroupRequest message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.LeaveGroupRequest & samsa.LeaveGroupRequest.$Shape} LeaveGroupRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.LeaveGroupRequest & samsa.LeaveGroupRequest.$Shape;
+    }
+
+    namespace LeaveGroupRequest {
+
+        /** Properties of a LeaveGroupRequest. */
+        interface $Properties {
+
+            /** LeaveGroupRequest groupId */
+            groupId?: string;
+
+            /** LeaveGroupRequest members */
+            members?: samsa.LeaveGroupRequest.Member.$Properties[];
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a LeaveGroupRequest. */
+        type $Shape = samsa.LeaveGroupRequest.$Properties;
+
+        /**
+         * Properties of a Member.
+         * @deprecated Use samsa.LeaveGroupRequest.Member.$Properties instead.
+         */
+        interface IMember extends samsa.LeaveGroupRequest.Member.$Properties {
+        }
+
+        /** Represents a Member. */
+        class Member {
+
+            /**
+             * Constructs a new Member.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.LeaveGroupRequest.Member.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Member memberId. */
+            memberId: string;
+
+            /** Member groupInstanceId. */
+            groupInstanceId: (string|null);
+
+            /**
+             * Encodes the specified Member message. Does not implicitly {@link samsa.LeaveGroupRequest.Member.verify|verify} messages.
+             * @param message Member message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.LeaveGroupRequest.Member.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Member message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.LeaveGroupRequest.Member & samsa.LeaveGroupRequest.Member.$Shape} Member
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.LeaveGroupRequest.Member & samsa.LeaveGroupRequest.Member.$Shape;
+        }
+
+        namespace Member {
+
+            /** Properties of a Member. */
+            interface $Properties {
+
+                /** Member memberId */
+                memberId?: string;
+
+                /** Member groupInstanceId */
+                groupInstanceId?: (string|null);
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Member. */
+            type $Shape = samsa.LeaveGroupRequest.Member.$Properties;
+        }
+    }
+
+    /**
+     * Properties of a LeaveGroupResponse.
+     * @deprecated Use samsa.LeaveGroupResponse.$Properties instead.
+     */
+    interface ILeaveGroupResponse extends samsa.LeaveGroupResponse.$Properties {
+    }
+
+    /** Represents a LeaveGroupResponse. */
+    class LeaveGroupResponse {
+
+        /**
+         * Constructs a new LeaveGroupResponse.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.LeaveGroupResponse.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** LeaveGroupResponse errorCode. */
+        errorCode: number;
+
+        /** LeaveGroupResponse members. */
+        members: samsa.LeaveGroupResponse.Member[];
+
+        /**
+         * Encodes the specified LeaveGroupResponse message. Does not implicitly {@link samsa.LeaveGroupResponse.verify|verify} messages.
+         * @param message LeaveGroupResponse message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.LeaveGroupResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a LeaveGroupResponse message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.LeaveGroupResponse & samsa.LeaveGroupResponse.$Shape} LeaveGroupResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.LeaveGroupResponse & samsa.LeaveGroupResponse.$Shape;
+    }
+
+    namespace LeaveGroupResponse {
+
+        /** Properties of a LeaveGroupResponse. */
+        interface $Properties {
+
+            /** LeaveGroupResponse errorCode */
+            errorCode?: number;
+
+            /** LeaveGroupResponse members */
+            members?: samsa.LeaveGroupResponse.Member.$Properties[];
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a LeaveGroupResponse. */
+        type $Shape = samsa.LeaveGroupResponse.$Properties;
+
+        /**
+         * Properties of a Member.
+         * @deprecated Use samsa.LeaveGroupResponse.Member.$Properties instead.
+         */
+        interface IMember extends samsa.LeaveGroupResponse.Member.$Properties {
+        }
+
+        /** Represents a Member. */
+        class Member {
+
+            /**
+             * Constructs a new Member.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.LeaveGroupResponse.Member.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Member memberId. */
+            memberId: string;
+
+            /** Member groupInstanceId. */
+            groupInstanceId: (string|null);
+
+            /** Member errorCode. */
+            errorCode: number;
+
+            /**
+             * Encodes the specified Member message. Does not implicitly {@link samsa.LeaveGroupResponse.Member.verify|verify} messages.
+             * @param message Member message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.LeaveGroupResponse.Member.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Member message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.LeaveGroupResponse.Member & samsa.LeaveGroupResponse.Member.$Shape} Member
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.LeaveGroupResponse.Member & samsa.LeaveGroupResponse.Member.$Shape;
+        }
+
+        namespace Member {
+
+            /** Properties of a Member. */
+            interface $Properties {
+
+                /** Member memberId */
+                memberId?: string;
+
+                /** Member groupInstanceId */
+                groupInstanceId?: (string|null);
+
+                /** Member errorCode */
+                errorCode?: number;
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Member. */
+            type $Shape = samsa.LeaveGroupResponse.Member.$Properties;
+        }
+    }
+
+    /**
+     * Properties of a SyncGroupRequest.
+     * @deprecated Use samsa.SyncGroupRequest.$Properties instead.
+     */
+    interface ISyncGroupRequest extends samsa.SyncGroupRequest.$Properties {
+    }
+
+    /** Represents a SyncGroupRequest. */
+    class SyncGroupRequest {
+
+        /**
+         * Constructs a new SyncGroupRequest.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.SyncGroupRequest.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** SyncGroupRequest groupId. */
+        groupId: string;
+
+        /** SyncGroupRequest generationId. */
+        generationId: number;
+
+        /** SyncGroupRequest memberId. */
+        memberId: string;
+
+        /** SyncGroupRequest groupInstanceId. */
+        groupInstanceId: (string|null);
+
+        /** SyncGroupRequest protocolType. */
+        protocolType: (string|null);
+
+        /** SyncGroupRequest protocolName. */
+        protocolName: (string|null);
+
+        /** SyncGroupRequest assignments. */
+        assignments: samsa.SyncGroupRequest.Assignment[];
+
+        /**
+         * Encodes the specified SyncGroupRequest message. Does not implicitly {@link samsa.SyncGroupRequest.verify|verify} messages.
+         * @param message SyncGroupRequest message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.SyncGroupRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a SyncGroupRequest message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.SyncGroupRequest & samsa.SyncGroupRequest.$Shape} SyncGroupRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.SyncGroupRequest & samsa.SyncGroupRequest.$Shape;
+    }
+
+    namespace SyncGroupRequest {
+
+        /** Properties of a SyncGroupRequest. */
+        interface $Properties {
+
+            /** SyncGroupRequest groupId */
+            groupId?: string;
+
+            /** SyncGroupRequest generationId */
+            generationId?: number;
+
+            /** SyncGroupRequest memberId */
+            memberId?: string;
+
+            /** SyncGroupRequest groupInstanceId */
+            groupInstanceId?: (string|null);
+
+            /** SyncGroupRequest protocolType */
+            protocolType?: (string|null);
+
+            /** SyncGroupRequest protocolName */
+            protocolName?: (string|null);
+
+            /** SyncGroupRequest assignments */
+            assignments?: samsa.SyncGroupRequest.Assignment.$Properties[];
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a SyncGroupRequest. */
+        type $Shape = samsa.SyncGroupRequest.$Properties;
+
+        /**
+         * Properties of an Assignment.
+         * @deprecated Use samsa.SyncGroupRequest.Assignment.$Properties instead.
+         */
+        interface IAssignment extends samsa.SyncGroupRequest.Assignment.$Properties {
+        }
+
+        /** Represents an Assignment. */
+        class Assignment {
+
+            /**
+             * Constructs a new Assignment.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.SyncGroupRequest.Assignment.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Assignment memberId. */
+            memberId: string;
+
+            /** Assignment assignment. */
+            assignment: Uint8Array;
+
+            /**
+             * Encodes the specified Assignment message. Does not implicitly {@link samsa.SyncGroupRequest.Assignment.verify|verify} messages.
+             * @param message Assignment message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.SyncGroupRequest.Assignment.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes an Assignment message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.SyncGroupRequest.Assignment & samsa.SyncGroupRequest.Assignment.$Shape} Assignment
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.SyncGroupRequest.Assignment & samsa.SyncGroupRequest.Assignment.$Shape;
+        }
+
+        namespace Assignment {
+
+            /** Properties of an Assignment. */
+            interface $Properties {
+
+                /** Assignment memberId */
+                memberId?: string;
+
+                /** Assignment assignment */
+                assignment?: Uint8Array;
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of an Assignment. */
+            type $Shape = samsa.SyncGroupRequest.Assignment.$Properties;
+        }
+    }
+
+    /**
+     * Properties of a SyncGroupResponse.
+     * @deprecated Use samsa.SyncGroupResponse.$Properties instead.
+     */
+    interface ISyncGroupResponse extends samsa.SyncGroupResponse.$Properties {
+    }
+
+    /** Represents a SyncGroupResponse. */
+    class SyncGroupResponse {
+
+        /**
+         * Constructs a new SyncGroupResponse.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.SyncGroupResponse.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** SyncGroupResponse errorCode. */
+        errorCode: number;
+
+        /** SyncGroupResponse protocolType. */
+        protocolType: (string|null);
+
+        /** SyncGroupResponse protocolName. */
+        protocolName: (string|null);
+
+        /** SyncGroupResponse assignment. */
+        assignment: Uint8Array;
+
+        /**
+         * Encodes the specified SyncGroupResponse message. Does not implicitly {@link samsa.SyncGroupResponse.verify|verify} messages.
+         * @param message SyncGroupResponse message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.SyncGroupResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a SyncGroupResponse message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.SyncGroupResponse & samsa.SyncGroupResponse.$Shape} SyncGroupResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.SyncGroupResponse & samsa.SyncGroupResponse.$Shape;
+    }
+
+    namespace SyncGroupResponse {
+
+        /** Properties of a SyncGroupResponse. */
+        interface $Properties {
+
+            /** SyncGroupResponse errorCode */
+            errorCode?: number;
+
+            /** SyncGroupResponse protocolType */
+            protocolType?: (string|null);
+
+            /** SyncGroupResponse protocolName */
+            protocolName?: (string|null);
+
+            /** SyncGroupResponse assignment */
+            assignment?: Uint8Array;
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a SyncGroupResponse. */
+        type $Shape = samsa.SyncGroupResponse.$Properties;
+    }
+
+    /**
+     * Properties of a ListGroupsRequest.
+     * @deprecated Use samsa.ListGroupsRequest.$Properties instead.
+     */
+    interface IListGroupsRequest extends samsa.ListGroupsRequest.$Properties {
+    }
+
+    /** Represents a ListGroupsRequest. */
+    class ListGroupsRequest {
+
+        /**
+         * Constructs a new ListGroupsRequest.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.ListGroupsRequest.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** ListGroupsRequest statesFilter. */
+        statesFilter: string[];
+
+        /**
+         * Encodes the specified ListGroupsRequest message. Does not implicitly {@link samsa.ListGroupsRequest.verify|verify} messages.
+         * @param message ListGroupsRequest message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.ListGroupsRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a ListGroupsRequest message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.ListGroupsRequest & samsa.ListGroupsRequest.$Shape} ListGroupsRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.ListGroupsRequest & samsa.ListGroupsRequest.$Shape;
+    }
+
+    namespace ListGroupsRequest {
+
+        /** Properties of a ListGroupsRequest. */
+        interface $Properties {
+
+            /** ListGroupsRequest statesFilter */
+            statesFilter?: string[];
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a ListGroupsRequest. */
+        type $Shape = samsa.ListGroupsRequest.$Properties;
+    }
+
+    /**
+     * Properties of a ListGroupsResponse.
+     * @deprecated Use samsa.ListGroupsResponse.$Properties instead.
+     */
+    interface IListGroupsResponse extends samsa.ListGroupsResponse.$Properties {
+    }
+
+    /** Represents a ListGroupsResponse. */
+    class ListGroupsResponse {
+
+        /**
+         * Constructs a new ListGroupsResponse.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.ListGroupsResponse.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** ListGroupsResponse errorCode. */
+        errorCode: number;
+
+        /** ListGroupsResponse groups. */
+        groups: samsa.ListGroupsResponse.Group[];
+
+        /**
+         * Encodes the specified ListGroupsResponse message. Does not implicitly {@link samsa.ListGroupsResponse.verify|verify} messages.
+         * @param message ListGroupsResponse message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.ListGroupsResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a ListGroupsResponse message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.ListGroupsResponse & samsa.ListGroupsResponse.$Shape} ListGroupsResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.ListGroupsResponse & samsa.ListGroupsResponse.$Shape;
+    }
+
+    namespace ListGroupsResponse {
+
+        /** Properties of a ListGroupsResponse. */
+        interface $Properties {
+
+            /** ListGroupsResponse errorCode */
+            errorCode?: number;
+
+            /** ListGroupsResponse groups */
+            groups?: samsa.ListGroupsResponse.Group.$Properties[];
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a ListGroupsResponse. */
+        type $Shape = samsa.ListGroupsResponse.$Properties;
+
+        /**
+         * Properties of a Group.
+         * @deprecated Use samsa.ListGroupsResponse.Group.$Properties instead.
+         */
+        interface IGroup extends samsa.ListGroupsResponse.Group.$Properties {
+        }
+
+        /** Represents a Group. */
+        class Group {
+
+            /**
+             * Constructs a new Group.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.ListGroupsResponse.Group.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Group groupId. */
+            groupId: string;
+
+            /** Group protocolType. */
+            protocolType: string;
+
+            /** Group groupState. */
+            groupState: string;
+
+            /**
+             * Encodes the specified Group message. Does not implicitly {@link samsa.ListGroupsResponse.Group.verify|verify} messages.
+             * @param message Group message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.ListGroupsResponse.Group.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Group message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.ListGroupsResponse.Group & samsa.ListGroupsResponse.Group.$Shape} Group
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.ListGroupsResponse.Group & samsa.ListGroupsResponse.Group.$Shape;
+        }
+
+        namespace Group {
+
+            /** Properties of a Group. */
+            interface $Properties {
+
+                /** Group groupId */
+                groupId?: string;
+
+                /** Group protocolType */
+                protocolType?: string;
+
+                /** Group groupState */
+                groupState?: string;
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Group. */
+            type $Shape = samsa.ListGroupsResponse.Group.$Properties;
+        }
+    }
+
+    /**
+     * Properties of a ListPartitionReassignmentsRequest.
+     * @deprecated Use samsa.ListPartitionReassignmentsRequest.$Properties instead.
+     */
+    interface IListPartitionReassignmentsRequest extends samsa.ListPartitionReassignmentsRequest.$Properties {
+    }
+
+    /** Represents a ListPartitionReassignmentsRequest. */
+    class ListPartitionReassignmentsRequest {
+
+        /**
+         * Constructs a new ListPartitionReassignmentsRequest.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.ListPartitionReassignmentsRequest.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** ListPartitionReassignmentsRequest timeoutMs. */
+        timeoutMs: number;
+
+        /** ListPartitionReassignmentsRequest topics. */
+        topics: samsa.ListPartitionReassignmentsRequest.Topic[];
+
+        /** ListPartitionReassignmentsRequest allTopics. */
+        allTopics: boolean;
+
+        /**
+         * Encodes the specified ListPartitionReassignmentsRequest message. Does not implicitly {@link samsa.ListPartitionReassignmentsRequest.verify|verify} messages.
+         * @param message ListPartitionReassignmentsRequest message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.ListPartitionReassignmentsRequest.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a ListPartitionReassignmentsRequest message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.ListPartitionReassignmentsRequest & samsa.ListPartitionReassignmentsRequest.$Shape} ListPartitionReassignmentsRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.ListPartitionReassignmentsRequest & samsa.ListPartitionReassignmentsRequest.$Shape;
+    }
+
+    namespace ListPartitionReassignmentsRequest {
+
+        /** Properties of a ListPartitionReassignmentsRequest. */
+        interface $Properties {
+
+            /** ListPartitionReassignmentsRequest timeoutMs */
+            timeoutMs?: number;
+
+            /** ListPartitionReassignmentsRequest topics */
+            topics?: samsa.ListPartitionReassignmentsRequest.Topic.$Properties[];
+
+            /** ListPartitionReassignmentsRequest allTopics */
+            allTopics?: boolean;
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a ListPartitionReassignmentsRequest. */
+        type $Shape = samsa.ListPartitionReassignmentsRequest.$Properties;
+
+        /**
+         * Properties of a Topic.
+         * @deprecated Use samsa.ListPartitionReassignmentsRequest.Topic.$Properties instead.
+         */
+        interface ITopic extends samsa.ListPartitionReassignmentsRequest.Topic.$Properties {
+        }
+
+        /** Represents a Topic. */
+        class Topic {
+
+            /**
+             * Constructs a new Topic.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.ListPartitionReassignmentsRequest.Topic.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Topic name. */
+            name: string;
+
+            /** Topic partitionIndexes. */
+            partitionIndexes: number[];
+
+            /**
+             * Encodes the specified Topic message. Does not implicitly {@link samsa.ListPartitionReassignmentsRequest.Topic.verify|verify} messages.
+             * @param message Topic message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.ListPartitionReassignmentsRequest.Topic.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Topic message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.ListPartitionReassignmentsRequest.Topic & samsa.ListPartitionReassignmentsRequest.Topic.$Shape} Topic
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.ListPartitionReassignmentsRequest.Topic & samsa.ListPartitionReassignmentsRequest.Topic.$Shape;
+        }
+
+        namespace Topic {
+
+            /** Properties of a Topic. */
+            interface $Properties {
+
+                /** Topic name */
+                name?: string;
+
+                /** Topic partitionIndexes */
+                partitionIndexes?: number[];
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Topic. */
+            type $Shape = samsa.ListPartitionReassignmentsRequest.Topic.$Properties;
+        }
+    }
+
+    /**
+     * Properties of a ListPartitionReassignmentsResponse.
+     * @deprecated Use samsa.ListPartitionReassignmentsResponse.$Properties instead.
+     */
+    interface IListPartitionReassignmentsResponse extends samsa.ListPartitionReassignmentsResponse.$Properties {
+    }
+
+    /** Represents a ListPartitionReassignmentsResponse. */
+    class ListPartitionReassignmentsResponse {
+
+        /**
+         * Constructs a new ListPartitionReassignmentsResponse.
+         * @param [properties] Properties to set
+         */
+        constructor(properties?: samsa.ListPartitionReassignmentsResponse.$Properties);
+
+        /** Unknown fields preserved while decoding when enabled */
+        $unknowns?: Uint8Array[];
+
+        /** ListPartitionReassignmentsResponse errorCode. */
+        errorCode: number;
+
+        /** ListPartitionReassignmentsResponse errorMessage. */
+        errorMessage: (string|null);
+
+        /** ListPartitionReassignmentsResponse topics. */
+        topics: samsa.ListPartitionReassignmentsResponse.Topic[];
+
+        /**
+         * Encodes the specified ListPartitionReassignmentsResponse message. Does not implicitly {@link samsa.ListPartitionReassignmentsResponse.verify|verify} messages.
+         * @param message ListPartitionReassignmentsResponse message or plain object to encode
+         * @param [writer] Writer to encode to
+         * @returns Writer
+         */
+        static encode(message: samsa.ListPartitionReassignmentsResponse.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+        /**
+         * Decodes a ListPartitionReassignmentsResponse message from the specified reader or buffer.
+         * @param reader Reader or buffer to decode from
+         * @param [length] Message length if known beforehand
+         * @returns {samsa.ListPartitionReassignmentsResponse & samsa.ListPartitionReassignmentsResponse.$Shape} ListPartitionReassignmentsResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.ListPartitionReassignmentsResponse & samsa.ListPartitionReassignmentsResponse.$Shape;
+    }
+
+    namespace ListPartitionReassignmentsResponse {
+
+        /** Properties of a ListPartitionReassignmentsResponse. */
+        interface $Properties {
+
+            /** ListPartitionReassignmentsResponse errorCode */
+            errorCode?: number;
+
+            /** ListPartitionReassignmentsResponse errorMessage */
+            errorMessage?: (string|null);
+
+            /** ListPartitionReassignmentsResponse topics */
+            topics?: samsa.ListPartitionReassignmentsResponse.Topic.$Properties[];
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+        }
+
+        /** Shape of a ListPartitionReassignmentsResponse. */
+        type $Shape = samsa.ListPartitionReassignmentsResponse.$Properties;
+
+        /**
+         * Properties of a Topic.
+         * @deprecated Use samsa.ListPartitionReassignmentsResponse.Topic.$Properties instead.
+         */
+        interface ITopic extends samsa.ListPartitionReassignmentsResponse.Topic.$Properties {
+        }
+
+        /** Represents a Topic. */
+        class Topic {
+
+            /**
+             * Constructs a new Topic.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.ListPartitionReassignmentsResponse.Topic.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Topic name. */
+            name: string;
+
+            /** Topic partitions. */
+            partitions: samsa.ListPartitionReassignmentsResponse.Partition[];
+
+            /**
+             * Encodes the specified Topic message. Does not implicitly {@link samsa.ListPartitionReassignmentsResponse.Topic.verify|verify} messages.
+             * @param message Topic message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.ListPartitionReassignmentsResponse.Topic.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Topic message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.ListPartitionReassignmentsResponse.Topic & samsa.ListPartitionReassignmentsResponse.Topic.$Shape} Topic
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.ListPartitionReassignmentsResponse.Topic & samsa.ListPartitionReassignmentsResponse.Topic.$Shape;
+        }
+
+        namespace Topic {
+
+            /** Properties of a Topic. */
+            interface $Properties {
+
+                /** Topic name */
+                name?: string;
+
+                /** Topic partitions */
+                partitions?: samsa.ListPartitionReassignmentsResponse.Partition.$Properties[];
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Topic. */
+            type $Shape = samsa.ListPartitionReassignmentsResponse.Topic.$Properties;
+        }
+
+        /**
+         * Properties of a Partition.
+         * @deprecated Use samsa.ListPartitionReassignmentsResponse.Partition.$Properties instead.
+         */
+        interface IPartition extends samsa.ListPartitionReassignmentsResponse.Partition.$Properties {
+        }
+
+        /** Represents a Partition. */
+        class Partition {
+
+            /**
+             * Constructs a new Partition.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: samsa.ListPartitionReassignmentsResponse.Partition.$Properties);
+
+            /** Unknown fields preserved while decoding when enabled */
+            $unknowns?: Uint8Array[];
+
+            /** Partition partitionIndex. */
+            partitionIndex: number;
+
+            /** Partition replicas. */
+            replicas: number[];
+
+            /** Partition addingReplicas. */
+            addingReplicas: number[];
+
+            /** Partition removingReplicas. */
+            removingReplicas: number[];
+
+            /**
+             * Encodes the specified Partition message. Does not implicitly {@link samsa.ListPartitionReassignmentsResponse.Partition.verify|verify} messages.
+             * @param message Partition message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            static encode(message: samsa.ListPartitionReassignmentsResponse.Partition.$Properties, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Partition message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns {samsa.ListPartitionReassignmentsResponse.Partition & samsa.ListPartitionReassignmentsResponse.Partition.$Shape} Partition
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): samsa.ListPartitionReassignmentsResponse.Partition & samsa.ListPartitionReassignmentsResponse.Partition.$Shape;
+        }
+
+        namespace Partition {
+
+            /** Properties of a Partition. */
+            interface $Properties {
+
+                /** Partition partitionIndex */
+                partitionIndex?: number;
+
+                /** Partition replicas */
+                replicas?: number[];
+
+                /** Partition addingReplicas */
+                addingReplicas?: number[];
+
+                /** Partition removingReplicas */
+                removingReplicas?: number[];
+
+                /** Unknown fields preserved while decoding when enabled */
+                $unknowns?: Uint8Array[];
+            }
+
+            /** Shape of a Partition. */
+            type $Shape = samsa.ListPartitionReassignmentsResponse.Partition.$Properties;
         }
     }
 }

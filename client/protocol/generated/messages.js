@@ -961,6 +961,1026 @@ $root.samsa = (function() {
         return values;
     })();
 
+    samsa.AlterPartitionReassignmentsRequest = (function() {
+
+        /**
+         * Properties of an AlterPartitionReassignmentsRequest.
+         * @typedef {Object} samsa.AlterPartitionReassignmentsRequest.$Properties
+         * @property {number} [timeoutMs] AlterPartitionReassignmentsRequest timeoutMs
+         * @property {Array.<samsa.AlterPartitionReassignmentsRequest.Topic.$Properties>} [topics] AlterPartitionReassignmentsRequest topics
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of an AlterPartitionReassignmentsRequest.
+         * @memberof samsa
+         * @interface IAlterPartitionReassignmentsRequest
+         * @augments samsa.AlterPartitionReassignmentsRequest.$Properties
+         * @deprecated Use samsa.AlterPartitionReassignmentsRequest.$Properties instead.
+         */
+
+        /**
+         * Shape of an AlterPartitionReassignmentsRequest.
+         * @typedef {samsa.AlterPartitionReassignmentsRequest.$Properties} samsa.AlterPartitionReassignmentsRequest.$Shape
+         */
+
+        /**
+         * Constructs a new AlterPartitionReassignmentsRequest.
+         * @memberof samsa
+         * @classdesc Represents an AlterPartitionReassignmentsRequest.
+         * @constructor
+         * @param {samsa.AlterPartitionReassignmentsRequest.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var AlterPartitionReassignmentsRequest = function (properties) {
+            this.topics = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * AlterPartitionReassignmentsRequest timeoutMs.
+         * @member {number} timeoutMs
+         * @memberof samsa.AlterPartitionReassignmentsRequest
+         * @instance
+         */
+        AlterPartitionReassignmentsRequest.prototype.timeoutMs = 0;
+
+        /**
+         * AlterPartitionReassignmentsRequest topics.
+         * @member {Array.<samsa.AlterPartitionReassignmentsRequest.Topic>} topics
+         * @memberof samsa.AlterPartitionReassignmentsRequest
+         * @instance
+         */
+        AlterPartitionReassignmentsRequest.prototype.topics = $util.emptyArray;
+
+        /**
+         * Encodes the specified AlterPartitionReassignmentsRequest message. Does not implicitly {@link samsa.AlterPartitionReassignmentsRequest.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.AlterPartitionReassignmentsRequest
+         * @static
+         * @param {samsa.AlterPartitionReassignmentsRequest.$Properties} message AlterPartitionReassignmentsRequest message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        AlterPartitionReassignmentsRequest.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.timeoutMs != null && $Object.hasOwnProperty.call(message, "timeoutMs") && message.timeoutMs !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).int32(message.timeoutMs);
+            if (message.topics != null && message.topics.length)
+                for (var i = 0; i < message.topics.length; ++i)
+                    $root.samsa.AlterPartitionReassignmentsRequest.Topic.encode(message.topics[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes an AlterPartitionReassignmentsRequest message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.AlterPartitionReassignmentsRequest
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.AlterPartitionReassignmentsRequest & samsa.AlterPartitionReassignmentsRequest.$Shape} AlterPartitionReassignmentsRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        AlterPartitionReassignmentsRequest.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.AlterPartitionReassignmentsRequest();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.timeoutMs = value;
+                        else
+                            delete message.timeoutMs;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.topics && message.topics.length))
+                            message.topics = [];
+                        message.topics.push($root.samsa.AlterPartitionReassignmentsRequest.Topic.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        AlterPartitionReassignmentsRequest.Topic = (function() {
+
+            /**
+             * Properties of a Topic.
+             * @typedef {Object} samsa.AlterPartitionReassignmentsRequest.Topic.$Properties
+             * @property {string} [name] Topic name
+             * @property {Array.<samsa.AlterPartitionReassignmentsRequest.Partition.$Properties>} [partitions] Topic partitions
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Topic.
+             * @memberof samsa.AlterPartitionReassignmentsRequest
+             * @interface ITopic
+             * @augments samsa.AlterPartitionReassignmentsRequest.Topic.$Properties
+             * @deprecated Use samsa.AlterPartitionReassignmentsRequest.Topic.$Properties instead.
+             */
+
+            /**
+             * Shape of a Topic.
+             * @typedef {samsa.AlterPartitionReassignmentsRequest.Topic.$Properties} samsa.AlterPartitionReassignmentsRequest.Topic.$Shape
+             */
+
+            /**
+             * Constructs a new Topic.
+             * @memberof samsa.AlterPartitionReassignmentsRequest
+             * @classdesc Represents a Topic.
+             * @constructor
+             * @param {samsa.AlterPartitionReassignmentsRequest.Topic.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Topic = function (properties) {
+                this.partitions = [];
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Topic name.
+             * @member {string} name
+             * @memberof samsa.AlterPartitionReassignmentsRequest.Topic
+             * @instance
+             */
+            Topic.prototype.name = "";
+
+            /**
+             * Topic partitions.
+             * @member {Array.<samsa.AlterPartitionReassignmentsRequest.Partition>} partitions
+             * @memberof samsa.AlterPartitionReassignmentsRequest.Topic
+             * @instance
+             */
+            Topic.prototype.partitions = $util.emptyArray;
+
+            /**
+             * Encodes the specified Topic message. Does not implicitly {@link samsa.AlterPartitionReassignmentsRequest.Topic.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.AlterPartitionReassignmentsRequest.Topic
+             * @static
+             * @param {samsa.AlterPartitionReassignmentsRequest.Topic.$Properties} message Topic message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Topic.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
+                if (message.partitions != null && message.partitions.length)
+                    for (var i = 0; i < message.partitions.length; ++i)
+                        $root.samsa.AlterPartitionReassignmentsRequest.Partition.encode(message.partitions[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Topic message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.AlterPartitionReassignmentsRequest.Topic
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.AlterPartitionReassignmentsRequest.Topic & samsa.AlterPartitionReassignmentsRequest.Topic.$Shape} Topic
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Topic.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.AlterPartitionReassignmentsRequest.Topic();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.partitions && message.partitions.length))
+                                message.partitions = [];
+                            message.partitions.push($root.samsa.AlterPartitionReassignmentsRequest.Partition.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Topic;
+        })();
+
+        AlterPartitionReassignmentsRequest.Partition = (function() {
+
+            /**
+             * Properties of a Partition.
+             * @typedef {Object} samsa.AlterPartitionReassignmentsRequest.Partition.$Properties
+             * @property {number} [partitionIndex] Partition partitionIndex
+             * @property {Array.<number>} [replicas] Partition replicas
+             * @property {boolean} [cancel] Partition cancel
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Partition.
+             * @memberof samsa.AlterPartitionReassignmentsRequest
+             * @interface IPartition
+             * @augments samsa.AlterPartitionReassignmentsRequest.Partition.$Properties
+             * @deprecated Use samsa.AlterPartitionReassignmentsRequest.Partition.$Properties instead.
+             */
+
+            /**
+             * Shape of a Partition.
+             * @typedef {samsa.AlterPartitionReassignmentsRequest.Partition.$Properties} samsa.AlterPartitionReassignmentsRequest.Partition.$Shape
+             */
+
+            /**
+             * Constructs a new Partition.
+             * @memberof samsa.AlterPartitionReassignmentsRequest
+             * @classdesc Represents a Partition.
+             * @constructor
+             * @param {samsa.AlterPartitionReassignmentsRequest.Partition.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Partition = function (properties) {
+                this.replicas = [];
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Partition partitionIndex.
+             * @member {number} partitionIndex
+             * @memberof samsa.AlterPartitionReassignmentsRequest.Partition
+             * @instance
+             */
+            Partition.prototype.partitionIndex = 0;
+
+            /**
+             * Partition replicas.
+             * @member {Array.<number>} replicas
+             * @memberof samsa.AlterPartitionReassignmentsRequest.Partition
+             * @instance
+             */
+            Partition.prototype.replicas = $util.emptyArray;
+
+            /**
+             * Partition cancel.
+             * @member {boolean} cancel
+             * @memberof samsa.AlterPartitionReassignmentsRequest.Partition
+             * @instance
+             */
+            Partition.prototype.cancel = false;
+
+            /**
+             * Encodes the specified Partition message. Does not implicitly {@link samsa.AlterPartitionReassignmentsRequest.Partition.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.AlterPartitionReassignmentsRequest.Partition
+             * @static
+             * @param {samsa.AlterPartitionReassignmentsRequest.Partition.$Properties} message Partition message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Partition.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.partitionIndex != null && $Object.hasOwnProperty.call(message, "partitionIndex") && message.partitionIndex !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).int32(message.partitionIndex);
+                if (message.replicas != null && message.replicas.length)
+                    writer.uint32(/* id 2, wireType 2 =*/18).int32s(message.replicas);
+                if (message.cancel != null && $Object.hasOwnProperty.call(message, "cancel") && message.cancel !== false)
+                    writer.uint32(/* id 3, wireType 0 =*/24).bool(message.cancel);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Partition message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.AlterPartitionReassignmentsRequest.Partition
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.AlterPartitionReassignmentsRequest.Partition & samsa.AlterPartitionReassignmentsRequest.Partition.$Shape} Partition
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Partition.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.AlterPartitionReassignmentsRequest.Partition();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.partitionIndex = value;
+                            else
+                                delete message.partitionIndex;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType === 2) {
+                                if (!(message.replicas && message.replicas.length))
+                                    message.replicas = [];
+                                reader.int32s(message.replicas);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.replicas && message.replicas.length))
+                                message.replicas = [];
+                            message.replicas.push(reader.int32());
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.cancel = value;
+                            else
+                                delete message.cancel;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Partition;
+        })();
+
+        return AlterPartitionReassignmentsRequest;
+    })();
+
+    samsa.AlterPartitionReassignmentsResponse = (function() {
+
+        /**
+         * Properties of an AlterPartitionReassignmentsResponse.
+         * @typedef {Object} samsa.AlterPartitionReassignmentsResponse.$Properties
+         * @property {number} [errorCode] AlterPartitionReassignmentsResponse errorCode
+         * @property {string|null} [errorMessage] AlterPartitionReassignmentsResponse errorMessage
+         * @property {Array.<samsa.AlterPartitionReassignmentsResponse.Topic.$Properties>} [responses] AlterPartitionReassignmentsResponse responses
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of an AlterPartitionReassignmentsResponse.
+         * @memberof samsa
+         * @interface IAlterPartitionReassignmentsResponse
+         * @augments samsa.AlterPartitionReassignmentsResponse.$Properties
+         * @deprecated Use samsa.AlterPartitionReassignmentsResponse.$Properties instead.
+         */
+
+        /**
+         * Shape of an AlterPartitionReassignmentsResponse.
+         * @typedef {samsa.AlterPartitionReassignmentsResponse.$Properties} samsa.AlterPartitionReassignmentsResponse.$Shape
+         */
+
+        /**
+         * Constructs a new AlterPartitionReassignmentsResponse.
+         * @memberof samsa
+         * @classdesc Represents an AlterPartitionReassignmentsResponse.
+         * @constructor
+         * @param {samsa.AlterPartitionReassignmentsResponse.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var AlterPartitionReassignmentsResponse = function (properties) {
+            this.responses = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * AlterPartitionReassignmentsResponse errorCode.
+         * @member {number} errorCode
+         * @memberof samsa.AlterPartitionReassignmentsResponse
+         * @instance
+         */
+        AlterPartitionReassignmentsResponse.prototype.errorCode = 0;
+
+        /**
+         * AlterPartitionReassignmentsResponse errorMessage.
+         * @member {string|null} errorMessage
+         * @memberof samsa.AlterPartitionReassignmentsResponse
+         * @instance
+         */
+        AlterPartitionReassignmentsResponse.prototype.errorMessage = null;
+
+        /**
+         * AlterPartitionReassignmentsResponse responses.
+         * @member {Array.<samsa.AlterPartitionReassignmentsResponse.Topic>} responses
+         * @memberof samsa.AlterPartitionReassignmentsResponse
+         * @instance
+         */
+        AlterPartitionReassignmentsResponse.prototype.responses = $util.emptyArray;
+
+        // OneOf field names bound to virtual getters and setters
+        var $oneOfFields;
+
+        // Virtual OneOf for proto3 optional field
+        $Object.defineProperty(AlterPartitionReassignmentsResponse.prototype, "_errorMessage", {
+            get: $util.oneOfGetter($oneOfFields = ["errorMessage"]),
+            set: $util.oneOfSetter($oneOfFields)
+        });
+
+        /**
+         * Encodes the specified AlterPartitionReassignmentsResponse message. Does not implicitly {@link samsa.AlterPartitionReassignmentsResponse.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.AlterPartitionReassignmentsResponse
+         * @static
+         * @param {samsa.AlterPartitionReassignmentsResponse.$Properties} message AlterPartitionReassignmentsResponse message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        AlterPartitionReassignmentsResponse.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.errorCode != null && $Object.hasOwnProperty.call(message, "errorCode") && message.errorCode !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).int32(message.errorCode);
+            if (message.errorMessage != null && $Object.hasOwnProperty.call(message, "errorMessage"))
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.errorMessage);
+            if (message.responses != null && message.responses.length)
+                for (var i = 0; i < message.responses.length; ++i)
+                    $root.samsa.AlterPartitionReassignmentsResponse.Topic.encode(message.responses[i], writer.uint32(/* id 3, wireType 2 =*/26).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes an AlterPartitionReassignmentsResponse message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.AlterPartitionReassignmentsResponse
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.AlterPartitionReassignmentsResponse & samsa.AlterPartitionReassignmentsResponse.$Shape} AlterPartitionReassignmentsResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        AlterPartitionReassignmentsResponse.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.AlterPartitionReassignmentsResponse();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.errorCode = value;
+                        else
+                            delete message.errorCode;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        message.errorMessage = reader.stringVerify();
+                        message._errorMessage = "errorMessage";
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.responses && message.responses.length))
+                            message.responses = [];
+                        message.responses.push($root.samsa.AlterPartitionReassignmentsResponse.Topic.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        AlterPartitionReassignmentsResponse.Topic = (function() {
+
+            /**
+             * Properties of a Topic.
+             * @typedef {Object} samsa.AlterPartitionReassignmentsResponse.Topic.$Properties
+             * @property {string} [name] Topic name
+             * @property {Array.<samsa.AlterPartitionReassignmentsResponse.Partition.$Properties>} [partitions] Topic partitions
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Topic.
+             * @memberof samsa.AlterPartitionReassignmentsResponse
+             * @interface ITopic
+             * @augments samsa.AlterPartitionReassignmentsResponse.Topic.$Properties
+             * @deprecated Use samsa.AlterPartitionReassignmentsResponse.Topic.$Properties instead.
+             */
+
+            /**
+             * Shape of a Topic.
+             * @typedef {samsa.AlterPartitionReassignmentsResponse.Topic.$Properties} samsa.AlterPartitionReassignmentsResponse.Topic.$Shape
+             */
+
+            /**
+             * Constructs a new Topic.
+             * @memberof samsa.AlterPartitionReassignmentsResponse
+             * @classdesc Represents a Topic.
+             * @constructor
+             * @param {samsa.AlterPartitionReassignmentsResponse.Topic.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Topic = function (properties) {
+                this.partitions = [];
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Topic name.
+             * @member {string} name
+             * @memberof samsa.AlterPartitionReassignmentsResponse.Topic
+             * @instance
+             */
+            Topic.prototype.name = "";
+
+            /**
+             * Topic partitions.
+             * @member {Array.<samsa.AlterPartitionReassignmentsResponse.Partition>} partitions
+             * @memberof samsa.AlterPartitionReassignmentsResponse.Topic
+             * @instance
+             */
+            Topic.prototype.partitions = $util.emptyArray;
+
+            /**
+             * Encodes the specified Topic message. Does not implicitly {@link samsa.AlterPartitionReassignmentsResponse.Topic.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.AlterPartitionReassignmentsResponse.Topic
+             * @static
+             * @param {samsa.AlterPartitionReassignmentsResponse.Topic.$Properties} message Topic message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Topic.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
+                if (message.partitions != null && message.partitions.length)
+                    for (var i = 0; i < message.partitions.length; ++i)
+                        $root.samsa.AlterPartitionReassignmentsResponse.Partition.encode(message.partitions[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Topic message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.AlterPartitionReassignmentsResponse.Topic
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.AlterPartitionReassignmentsResponse.Topic & samsa.AlterPartitionReassignmentsResponse.Topic.$Shape} Topic
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Topic.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.AlterPartitionReassignmentsResponse.Topic();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.partitions && message.partitions.length))
+                                message.partitions = [];
+                            message.partitions.push($root.samsa.AlterPartitionReassignmentsResponse.Partition.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Topic;
+        })();
+
+        AlterPartitionReassignmentsResponse.Partition = (function() {
+
+            /**
+             * Properties of a Partition.
+             * @typedef {Object} samsa.AlterPartitionReassignmentsResponse.Partition.$Properties
+             * @property {number} [partitionIndex] Partition partitionIndex
+             * @property {number} [errorCode] Partition errorCode
+             * @property {string|null} [errorMessage] Partition errorMessage
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Partition.
+             * @memberof samsa.AlterPartitionReassignmentsResponse
+             * @interface IPartition
+             * @augments samsa.AlterPartitionReassignmentsResponse.Partition.$Properties
+             * @deprecated Use samsa.AlterPartitionReassignmentsResponse.Partition.$Properties instead.
+             */
+
+            /**
+             * Shape of a Partition.
+             * @typedef {samsa.AlterPartitionReassignmentsResponse.Partition.$Properties} samsa.AlterPartitionReassignmentsResponse.Partition.$Shape
+             */
+
+            /**
+             * Constructs a new Partition.
+             * @memberof samsa.AlterPartitionReassignmentsResponse
+             * @classdesc Represents a Partition.
+             * @constructor
+             * @param {samsa.AlterPartitionReassignmentsResponse.Partition.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Partition = function (properties) {
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Partition partitionIndex.
+             * @member {number} partitionIndex
+             * @memberof samsa.AlterPartitionReassignmentsResponse.Partition
+             * @instance
+             */
+            Partition.prototype.partitionIndex = 0;
+
+            /**
+             * Partition errorCode.
+             * @member {number} errorCode
+             * @memberof samsa.AlterPartitionReassignmentsResponse.Partition
+             * @instance
+             */
+            Partition.prototype.errorCode = 0;
+
+            /**
+             * Partition errorMessage.
+             * @member {string|null} errorMessage
+             * @memberof samsa.AlterPartitionReassignmentsResponse.Partition
+             * @instance
+             */
+            Partition.prototype.errorMessage = null;
+
+            // OneOf field names bound to virtual getters and setters
+            var $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(Partition.prototype, "_errorMessage", {
+                get: $util.oneOfGetter($oneOfFields = ["errorMessage"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
+             * Encodes the specified Partition message. Does not implicitly {@link samsa.AlterPartitionReassignmentsResponse.Partition.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.AlterPartitionReassignmentsResponse.Partition
+             * @static
+             * @param {samsa.AlterPartitionReassignmentsResponse.Partition.$Properties} message Partition message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Partition.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.partitionIndex != null && $Object.hasOwnProperty.call(message, "partitionIndex") && message.partitionIndex !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).int32(message.partitionIndex);
+                if (message.errorCode != null && $Object.hasOwnProperty.call(message, "errorCode") && message.errorCode !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).int32(message.errorCode);
+                if (message.errorMessage != null && $Object.hasOwnProperty.call(message, "errorMessage"))
+                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.errorMessage);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Partition message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.AlterPartitionReassignmentsResponse.Partition
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.AlterPartitionReassignmentsResponse.Partition & samsa.AlterPartitionReassignmentsResponse.Partition.$Shape} Partition
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Partition.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.AlterPartitionReassignmentsResponse.Partition();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.partitionIndex = value;
+                            else
+                                delete message.partitionIndex;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.errorCode = value;
+                            else
+                                delete message.errorCode;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            message.errorMessage = reader.stringVerify();
+                            message._errorMessage = "errorMessage";
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Partition;
+        })();
+
+        return AlterPartitionReassignmentsResponse;
+    })();
+
     samsa.ApiVersionsRequest = (function() {
 
         /**
@@ -4059,6 +5079,436 @@ $root.samsa = (function() {
         return CreateTopicsResponse;
     })();
 
+    samsa.DeleteGroupsRequest = (function() {
+
+        /**
+         * Properties of a DeleteGroupsRequest.
+         * @typedef {Object} samsa.DeleteGroupsRequest.$Properties
+         * @property {Array.<string>} [groupsNames] DeleteGroupsRequest groupsNames
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a DeleteGroupsRequest.
+         * @memberof samsa
+         * @interface IDeleteGroupsRequest
+         * @augments samsa.DeleteGroupsRequest.$Properties
+         * @deprecated Use samsa.DeleteGroupsRequest.$Properties instead.
+         */
+
+        /**
+         * Shape of a DeleteGroupsRequest.
+         * @typedef {samsa.DeleteGroupsRequest.$Properties} samsa.DeleteGroupsRequest.$Shape
+         */
+
+        /**
+         * Constructs a new DeleteGroupsRequest.
+         * @memberof samsa
+         * @classdesc Represents a DeleteGroupsRequest.
+         * @constructor
+         * @param {samsa.DeleteGroupsRequest.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var DeleteGroupsRequest = function (properties) {
+            this.groupsNames = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * DeleteGroupsRequest groupsNames.
+         * @member {Array.<string>} groupsNames
+         * @memberof samsa.DeleteGroupsRequest
+         * @instance
+         */
+        DeleteGroupsRequest.prototype.groupsNames = $util.emptyArray;
+
+        /**
+         * Encodes the specified DeleteGroupsRequest message. Does not implicitly {@link samsa.DeleteGroupsRequest.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.DeleteGroupsRequest
+         * @static
+         * @param {samsa.DeleteGroupsRequest.$Properties} message DeleteGroupsRequest message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        DeleteGroupsRequest.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.groupsNames != null && message.groupsNames.length)
+                for (var i = 0; i < message.groupsNames.length; ++i)
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.groupsNames[i]);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a DeleteGroupsRequest message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.DeleteGroupsRequest
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.DeleteGroupsRequest & samsa.DeleteGroupsRequest.$Shape} DeleteGroupsRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        DeleteGroupsRequest.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.DeleteGroupsRequest();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.groupsNames && message.groupsNames.length))
+                            message.groupsNames = [];
+                        message.groupsNames.push(reader.stringVerify());
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return DeleteGroupsRequest;
+    })();
+
+    samsa.DeleteGroupsResponse = (function() {
+
+        /**
+         * Properties of a DeleteGroupsResponse.
+         * @typedef {Object} samsa.DeleteGroupsResponse.$Properties
+         * @property {Array.<samsa.DeleteGroupsResponse.Result.$Properties>} [results] DeleteGroupsResponse results
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a DeleteGroupsResponse.
+         * @memberof samsa
+         * @interface IDeleteGroupsResponse
+         * @augments samsa.DeleteGroupsResponse.$Properties
+         * @deprecated Use samsa.DeleteGroupsResponse.$Properties instead.
+         */
+
+        /**
+         * Shape of a DeleteGroupsResponse.
+         * @typedef {samsa.DeleteGroupsResponse.$Properties} samsa.DeleteGroupsResponse.$Shape
+         */
+
+        /**
+         * Constructs a new DeleteGroupsResponse.
+         * @memberof samsa
+         * @classdesc Represents a DeleteGroupsResponse.
+         * @constructor
+         * @param {samsa.DeleteGroupsResponse.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var DeleteGroupsResponse = function (properties) {
+            this.results = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * DeleteGroupsResponse results.
+         * @member {Array.<samsa.DeleteGroupsResponse.Result>} results
+         * @memberof samsa.DeleteGroupsResponse
+         * @instance
+         */
+        DeleteGroupsResponse.prototype.results = $util.emptyArray;
+
+        /**
+         * Encodes the specified DeleteGroupsResponse message. Does not implicitly {@link samsa.DeleteGroupsResponse.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.DeleteGroupsResponse
+         * @static
+         * @param {samsa.DeleteGroupsResponse.$Properties} message DeleteGroupsResponse message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        DeleteGroupsResponse.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.results != null && message.results.length)
+                for (var i = 0; i < message.results.length; ++i)
+                    $root.samsa.DeleteGroupsResponse.Result.encode(message.results[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a DeleteGroupsResponse message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.DeleteGroupsResponse
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.DeleteGroupsResponse & samsa.DeleteGroupsResponse.$Shape} DeleteGroupsResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        DeleteGroupsResponse.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.DeleteGroupsResponse();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.results && message.results.length))
+                            message.results = [];
+                        message.results.push($root.samsa.DeleteGroupsResponse.Result.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        DeleteGroupsResponse.Result = (function() {
+
+            /**
+             * Properties of a Result.
+             * @typedef {Object} samsa.DeleteGroupsResponse.Result.$Properties
+             * @property {string} [groupId] Result groupId
+             * @property {number} [errorCode] Result errorCode
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Result.
+             * @memberof samsa.DeleteGroupsResponse
+             * @interface IResult
+             * @augments samsa.DeleteGroupsResponse.Result.$Properties
+             * @deprecated Use samsa.DeleteGroupsResponse.Result.$Properties instead.
+             */
+
+            /**
+             * Shape of a Result.
+             * @typedef {samsa.DeleteGroupsResponse.Result.$Properties} samsa.DeleteGroupsResponse.Result.$Shape
+             */
+
+            /**
+             * Constructs a new Result.
+             * @memberof samsa.DeleteGroupsResponse
+             * @classdesc Represents a Result.
+             * @constructor
+             * @param {samsa.DeleteGroupsResponse.Result.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Result = function (properties) {
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Result groupId.
+             * @member {string} groupId
+             * @memberof samsa.DeleteGroupsResponse.Result
+             * @instance
+             */
+            Result.prototype.groupId = "";
+
+            /**
+             * Result errorCode.
+             * @member {number} errorCode
+             * @memberof samsa.DeleteGroupsResponse.Result
+             * @instance
+             */
+            Result.prototype.errorCode = 0;
+
+            /**
+             * Encodes the specified Result message. Does not implicitly {@link samsa.DeleteGroupsResponse.Result.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.DeleteGroupsResponse.Result
+             * @static
+             * @param {samsa.DeleteGroupsResponse.Result.$Properties} message Result message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Result.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.groupId != null && $Object.hasOwnProperty.call(message, "groupId") && message.groupId !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.groupId);
+                if (message.errorCode != null && $Object.hasOwnProperty.call(message, "errorCode") && message.errorCode !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).int32(message.errorCode);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Result message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.DeleteGroupsResponse.Result
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.DeleteGroupsResponse.Result & samsa.DeleteGroupsResponse.Result.$Shape} Result
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Result.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.DeleteGroupsResponse.Result();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.groupId = value;
+                            else
+                                delete message.groupId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.errorCode = value;
+                            else
+                                delete message.errorCode;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Result;
+        })();
+
+        return DeleteGroupsResponse;
+    })();
+
     samsa.DeleteTopicsRequest = (function() {
 
         /**
@@ -5722,6 +7172,1616 @@ $root.samsa = (function() {
         return DescribeConfigsResponse;
     })();
 
+    samsa.DescribeGroupsRequest = (function() {
+
+        /**
+         * Properties of a DescribeGroupsRequest.
+         * @typedef {Object} samsa.DescribeGroupsRequest.$Properties
+         * @property {Array.<string>} [groups] DescribeGroupsRequest groups
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a DescribeGroupsRequest.
+         * @memberof samsa
+         * @interface IDescribeGroupsRequest
+         * @augments samsa.DescribeGroupsRequest.$Properties
+         * @deprecated Use samsa.DescribeGroupsRequest.$Properties instead.
+         */
+
+        /**
+         * Shape of a DescribeGroupsRequest.
+         * @typedef {samsa.DescribeGroupsRequest.$Properties} samsa.DescribeGroupsRequest.$Shape
+         */
+
+        /**
+         * Constructs a new DescribeGroupsRequest.
+         * @memberof samsa
+         * @classdesc Represents a DescribeGroupsRequest.
+         * @constructor
+         * @param {samsa.DescribeGroupsRequest.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var DescribeGroupsRequest = function (properties) {
+            this.groups = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * DescribeGroupsRequest groups.
+         * @member {Array.<string>} groups
+         * @memberof samsa.DescribeGroupsRequest
+         * @instance
+         */
+        DescribeGroupsRequest.prototype.groups = $util.emptyArray;
+
+        /**
+         * Encodes the specified DescribeGroupsRequest message. Does not implicitly {@link samsa.DescribeGroupsRequest.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.DescribeGroupsRequest
+         * @static
+         * @param {samsa.DescribeGroupsRequest.$Properties} message DescribeGroupsRequest message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        DescribeGroupsRequest.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.groups != null && message.groups.length)
+                for (var i = 0; i < message.groups.length; ++i)
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.groups[i]);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a DescribeGroupsRequest message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.DescribeGroupsRequest
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.DescribeGroupsRequest & samsa.DescribeGroupsRequest.$Shape} DescribeGroupsRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        DescribeGroupsRequest.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.DescribeGroupsRequest();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.groups && message.groups.length))
+                            message.groups = [];
+                        message.groups.push(reader.stringVerify());
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return DescribeGroupsRequest;
+    })();
+
+    samsa.DescribeGroupsResponse = (function() {
+
+        /**
+         * Properties of a DescribeGroupsResponse.
+         * @typedef {Object} samsa.DescribeGroupsResponse.$Properties
+         * @property {Array.<samsa.DescribeGroupsResponse.Group.$Properties>} [groups] DescribeGroupsResponse groups
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a DescribeGroupsResponse.
+         * @memberof samsa
+         * @interface IDescribeGroupsResponse
+         * @augments samsa.DescribeGroupsResponse.$Properties
+         * @deprecated Use samsa.DescribeGroupsResponse.$Properties instead.
+         */
+
+        /**
+         * Shape of a DescribeGroupsResponse.
+         * @typedef {samsa.DescribeGroupsResponse.$Properties} samsa.DescribeGroupsResponse.$Shape
+         */
+
+        /**
+         * Constructs a new DescribeGroupsResponse.
+         * @memberof samsa
+         * @classdesc Represents a DescribeGroupsResponse.
+         * @constructor
+         * @param {samsa.DescribeGroupsResponse.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var DescribeGroupsResponse = function (properties) {
+            this.groups = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * DescribeGroupsResponse groups.
+         * @member {Array.<samsa.DescribeGroupsResponse.Group>} groups
+         * @memberof samsa.DescribeGroupsResponse
+         * @instance
+         */
+        DescribeGroupsResponse.prototype.groups = $util.emptyArray;
+
+        /**
+         * Encodes the specified DescribeGroupsResponse message. Does not implicitly {@link samsa.DescribeGroupsResponse.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.DescribeGroupsResponse
+         * @static
+         * @param {samsa.DescribeGroupsResponse.$Properties} message DescribeGroupsResponse message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        DescribeGroupsResponse.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.groups != null && message.groups.length)
+                for (var i = 0; i < message.groups.length; ++i)
+                    $root.samsa.DescribeGroupsResponse.Group.encode(message.groups[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a DescribeGroupsResponse message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.DescribeGroupsResponse
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.DescribeGroupsResponse & samsa.DescribeGroupsResponse.$Shape} DescribeGroupsResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        DescribeGroupsResponse.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.DescribeGroupsResponse();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.groups && message.groups.length))
+                            message.groups = [];
+                        message.groups.push($root.samsa.DescribeGroupsResponse.Group.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        DescribeGroupsResponse.Group = (function() {
+
+            /**
+             * Properties of a Group.
+             * @typedef {Object} samsa.DescribeGroupsResponse.Group.$Properties
+             * @property {number} [errorCode] Group errorCode
+             * @property {string} [groupId] Group groupId
+             * @property {string} [groupState] Group groupState
+             * @property {string} [protocolType] Group protocolType
+             * @property {string} [protocolData] Group protocolData
+             * @property {Array.<samsa.DescribeGroupsResponse.Member.$Properties>} [members] Group members
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Group.
+             * @memberof samsa.DescribeGroupsResponse
+             * @interface IGroup
+             * @augments samsa.DescribeGroupsResponse.Group.$Properties
+             * @deprecated Use samsa.DescribeGroupsResponse.Group.$Properties instead.
+             */
+
+            /**
+             * Shape of a Group.
+             * @typedef {samsa.DescribeGroupsResponse.Group.$Properties} samsa.DescribeGroupsResponse.Group.$Shape
+             */
+
+            /**
+             * Constructs a new Group.
+             * @memberof samsa.DescribeGroupsResponse
+             * @classdesc Represents a Group.
+             * @constructor
+             * @param {samsa.DescribeGroupsResponse.Group.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Group = function (properties) {
+                this.members = [];
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Group errorCode.
+             * @member {number} errorCode
+             * @memberof samsa.DescribeGroupsResponse.Group
+             * @instance
+             */
+            Group.prototype.errorCode = 0;
+
+            /**
+             * Group groupId.
+             * @member {string} groupId
+             * @memberof samsa.DescribeGroupsResponse.Group
+             * @instance
+             */
+            Group.prototype.groupId = "";
+
+            /**
+             * Group groupState.
+             * @member {string} groupState
+             * @memberof samsa.DescribeGroupsResponse.Group
+             * @instance
+             */
+            Group.prototype.groupState = "";
+
+            /**
+             * Group protocolType.
+             * @member {string} protocolType
+             * @memberof samsa.DescribeGroupsResponse.Group
+             * @instance
+             */
+            Group.prototype.protocolType = "";
+
+            /**
+             * Group protocolData.
+             * @member {string} protocolData
+             * @memberof samsa.DescribeGroupsResponse.Group
+             * @instance
+             */
+            Group.prototype.protocolData = "";
+
+            /**
+             * Group members.
+             * @member {Array.<samsa.DescribeGroupsResponse.Member>} members
+             * @memberof samsa.DescribeGroupsResponse.Group
+             * @instance
+             */
+            Group.prototype.members = $util.emptyArray;
+
+            /**
+             * Encodes the specified Group message. Does not implicitly {@link samsa.DescribeGroupsResponse.Group.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.DescribeGroupsResponse.Group
+             * @static
+             * @param {samsa.DescribeGroupsResponse.Group.$Properties} message Group message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Group.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.errorCode != null && $Object.hasOwnProperty.call(message, "errorCode") && message.errorCode !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).int32(message.errorCode);
+                if (message.groupId != null && $Object.hasOwnProperty.call(message, "groupId") && message.groupId !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.groupId);
+                if (message.groupState != null && $Object.hasOwnProperty.call(message, "groupState") && message.groupState !== "")
+                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.groupState);
+                if (message.protocolType != null && $Object.hasOwnProperty.call(message, "protocolType") && message.protocolType !== "")
+                    writer.uint32(/* id 4, wireType 2 =*/34).string(message.protocolType);
+                if (message.protocolData != null && $Object.hasOwnProperty.call(message, "protocolData") && message.protocolData !== "")
+                    writer.uint32(/* id 5, wireType 2 =*/42).string(message.protocolData);
+                if (message.members != null && message.members.length)
+                    for (var i = 0; i < message.members.length; ++i)
+                        $root.samsa.DescribeGroupsResponse.Member.encode(message.members[i], writer.uint32(/* id 6, wireType 2 =*/50).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Group message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.DescribeGroupsResponse.Group
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.DescribeGroupsResponse.Group & samsa.DescribeGroupsResponse.Group.$Shape} Group
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Group.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.DescribeGroupsResponse.Group();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.errorCode = value;
+                            else
+                                delete message.errorCode;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.groupId = value;
+                            else
+                                delete message.groupId;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.groupState = value;
+                            else
+                                delete message.groupState;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.protocolType = value;
+                            else
+                                delete message.protocolType;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.protocolData = value;
+                            else
+                                delete message.protocolData;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.members && message.members.length))
+                                message.members = [];
+                            message.members.push($root.samsa.DescribeGroupsResponse.Member.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Group;
+        })();
+
+        DescribeGroupsResponse.Member = (function() {
+
+            /**
+             * Properties of a Member.
+             * @typedef {Object} samsa.DescribeGroupsResponse.Member.$Properties
+             * @property {string} [memberId] Member memberId
+             * @property {string|null} [groupInstanceId] Member groupInstanceId
+             * @property {string} [clientId] Member clientId
+             * @property {string} [clientHost] Member clientHost
+             * @property {Uint8Array} [memberMetadata] Member memberMetadata
+             * @property {Uint8Array} [memberAssignment] Member memberAssignment
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Member.
+             * @memberof samsa.DescribeGroupsResponse
+             * @interface IMember
+             * @augments samsa.DescribeGroupsResponse.Member.$Properties
+             * @deprecated Use samsa.DescribeGroupsResponse.Member.$Properties instead.
+             */
+
+            /**
+             * Shape of a Member.
+             * @typedef {samsa.DescribeGroupsResponse.Member.$Properties} samsa.DescribeGroupsResponse.Member.$Shape
+             */
+
+            /**
+             * Constructs a new Member.
+             * @memberof samsa.DescribeGroupsResponse
+             * @classdesc Represents a Member.
+             * @constructor
+             * @param {samsa.DescribeGroupsResponse.Member.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Member = function (properties) {
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Member memberId.
+             * @member {string} memberId
+             * @memberof samsa.DescribeGroupsResponse.Member
+             * @instance
+             */
+            Member.prototype.memberId = "";
+
+            /**
+             * Member groupInstanceId.
+             * @member {string|null} groupInstanceId
+             * @memberof samsa.DescribeGroupsResponse.Member
+             * @instance
+             */
+            Member.prototype.groupInstanceId = null;
+
+            /**
+             * Member clientId.
+             * @member {string} clientId
+             * @memberof samsa.DescribeGroupsResponse.Member
+             * @instance
+             */
+            Member.prototype.clientId = "";
+
+            /**
+             * Member clientHost.
+             * @member {string} clientHost
+             * @memberof samsa.DescribeGroupsResponse.Member
+             * @instance
+             */
+            Member.prototype.clientHost = "";
+
+            /**
+             * Member memberMetadata.
+             * @member {Uint8Array} memberMetadata
+             * @memberof samsa.DescribeGroupsResponse.Member
+             * @instance
+             */
+            Member.prototype.memberMetadata = $util.newBuffer([]);
+
+            /**
+             * Member memberAssignment.
+             * @member {Uint8Array} memberAssignment
+             * @memberof samsa.DescribeGroupsResponse.Member
+             * @instance
+             */
+            Member.prototype.memberAssignment = $util.newBuffer([]);
+
+            // OneOf field names bound to virtual getters and setters
+            var $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(Member.prototype, "_groupInstanceId", {
+                get: $util.oneOfGetter($oneOfFields = ["groupInstanceId"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
+             * Encodes the specified Member message. Does not implicitly {@link samsa.DescribeGroupsResponse.Member.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.DescribeGroupsResponse.Member
+             * @static
+             * @param {samsa.DescribeGroupsResponse.Member.$Properties} message Member message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Member.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.memberId != null && $Object.hasOwnProperty.call(message, "memberId") && message.memberId !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.memberId);
+                if (message.groupInstanceId != null && $Object.hasOwnProperty.call(message, "groupInstanceId"))
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.groupInstanceId);
+                if (message.clientId != null && $Object.hasOwnProperty.call(message, "clientId") && message.clientId !== "")
+                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.clientId);
+                if (message.clientHost != null && $Object.hasOwnProperty.call(message, "clientHost") && message.clientHost !== "")
+                    writer.uint32(/* id 4, wireType 2 =*/34).string(message.clientHost);
+                if (message.memberMetadata != null && $Object.hasOwnProperty.call(message, "memberMetadata") && message.memberMetadata.length)
+                    writer.uint32(/* id 5, wireType 2 =*/42).bytes(message.memberMetadata);
+                if (message.memberAssignment != null && $Object.hasOwnProperty.call(message, "memberAssignment") && message.memberAssignment.length)
+                    writer.uint32(/* id 6, wireType 2 =*/50).bytes(message.memberAssignment);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Member message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.DescribeGroupsResponse.Member
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.DescribeGroupsResponse.Member & samsa.DescribeGroupsResponse.Member.$Shape} Member
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Member.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.DescribeGroupsResponse.Member();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.memberId = value;
+                            else
+                                delete message.memberId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            message.groupInstanceId = reader.stringVerify();
+                            message._groupInstanceId = "groupInstanceId";
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.clientId = value;
+                            else
+                                delete message.clientId;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.clientHost = value;
+                            else
+                                delete message.clientHost;
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.memberMetadata = value;
+                            else
+                                delete message.memberMetadata;
+                            continue;
+                        }
+                    case 6: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.memberAssignment = value;
+                            else
+                                delete message.memberAssignment;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Member;
+        })();
+
+        return DescribeGroupsResponse;
+    })();
+
+    samsa.ElectLeadersRequest = (function() {
+
+        /**
+         * Properties of an ElectLeadersRequest.
+         * @typedef {Object} samsa.ElectLeadersRequest.$Properties
+         * @property {number} [electionType] ElectLeadersRequest electionType
+         * @property {Array.<samsa.ElectLeadersRequest.Topic.$Properties>} [topicPartitions] ElectLeadersRequest topicPartitions
+         * @property {boolean} [allPartitions] ElectLeadersRequest allPartitions
+         * @property {number} [timeoutMs] ElectLeadersRequest timeoutMs
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of an ElectLeadersRequest.
+         * @memberof samsa
+         * @interface IElectLeadersRequest
+         * @augments samsa.ElectLeadersRequest.$Properties
+         * @deprecated Use samsa.ElectLeadersRequest.$Properties instead.
+         */
+
+        /**
+         * Shape of an ElectLeadersRequest.
+         * @typedef {samsa.ElectLeadersRequest.$Properties} samsa.ElectLeadersRequest.$Shape
+         */
+
+        /**
+         * Constructs a new ElectLeadersRequest.
+         * @memberof samsa
+         * @classdesc Represents an ElectLeadersRequest.
+         * @constructor
+         * @param {samsa.ElectLeadersRequest.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var ElectLeadersRequest = function (properties) {
+            this.topicPartitions = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * ElectLeadersRequest electionType.
+         * @member {number} electionType
+         * @memberof samsa.ElectLeadersRequest
+         * @instance
+         */
+        ElectLeadersRequest.prototype.electionType = 0;
+
+        /**
+         * ElectLeadersRequest topicPartitions.
+         * @member {Array.<samsa.ElectLeadersRequest.Topic>} topicPartitions
+         * @memberof samsa.ElectLeadersRequest
+         * @instance
+         */
+        ElectLeadersRequest.prototype.topicPartitions = $util.emptyArray;
+
+        /**
+         * ElectLeadersRequest allPartitions.
+         * @member {boolean} allPartitions
+         * @memberof samsa.ElectLeadersRequest
+         * @instance
+         */
+        ElectLeadersRequest.prototype.allPartitions = false;
+
+        /**
+         * ElectLeadersRequest timeoutMs.
+         * @member {number} timeoutMs
+         * @memberof samsa.ElectLeadersRequest
+         * @instance
+         */
+        ElectLeadersRequest.prototype.timeoutMs = 0;
+
+        /**
+         * Encodes the specified ElectLeadersRequest message. Does not implicitly {@link samsa.ElectLeadersRequest.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.ElectLeadersRequest
+         * @static
+         * @param {samsa.ElectLeadersRequest.$Properties} message ElectLeadersRequest message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        ElectLeadersRequest.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.electionType != null && $Object.hasOwnProperty.call(message, "electionType") && message.electionType !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).int32(message.electionType);
+            if (message.topicPartitions != null && message.topicPartitions.length)
+                for (var i = 0; i < message.topicPartitions.length; ++i)
+                    $root.samsa.ElectLeadersRequest.Topic.encode(message.topicPartitions[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+            if (message.allPartitions != null && $Object.hasOwnProperty.call(message, "allPartitions") && message.allPartitions !== false)
+                writer.uint32(/* id 3, wireType 0 =*/24).bool(message.allPartitions);
+            if (message.timeoutMs != null && $Object.hasOwnProperty.call(message, "timeoutMs") && message.timeoutMs !== 0)
+                writer.uint32(/* id 4, wireType 0 =*/32).int32(message.timeoutMs);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes an ElectLeadersRequest message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.ElectLeadersRequest
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.ElectLeadersRequest & samsa.ElectLeadersRequest.$Shape} ElectLeadersRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        ElectLeadersRequest.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.ElectLeadersRequest();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.electionType = value;
+                        else
+                            delete message.electionType;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.topicPartitions && message.topicPartitions.length))
+                            message.topicPartitions = [];
+                        message.topicPartitions.push($root.samsa.ElectLeadersRequest.Topic.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.allPartitions = value;
+                        else
+                            delete message.allPartitions;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.timeoutMs = value;
+                        else
+                            delete message.timeoutMs;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        ElectLeadersRequest.Topic = (function() {
+
+            /**
+             * Properties of a Topic.
+             * @typedef {Object} samsa.ElectLeadersRequest.Topic.$Properties
+             * @property {string} [topic] Topic topic
+             * @property {Array.<number>} [partitions] Topic partitions
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Topic.
+             * @memberof samsa.ElectLeadersRequest
+             * @interface ITopic
+             * @augments samsa.ElectLeadersRequest.Topic.$Properties
+             * @deprecated Use samsa.ElectLeadersRequest.Topic.$Properties instead.
+             */
+
+            /**
+             * Shape of a Topic.
+             * @typedef {samsa.ElectLeadersRequest.Topic.$Properties} samsa.ElectLeadersRequest.Topic.$Shape
+             */
+
+            /**
+             * Constructs a new Topic.
+             * @memberof samsa.ElectLeadersRequest
+             * @classdesc Represents a Topic.
+             * @constructor
+             * @param {samsa.ElectLeadersRequest.Topic.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Topic = function (properties) {
+                this.partitions = [];
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Topic topic.
+             * @member {string} topic
+             * @memberof samsa.ElectLeadersRequest.Topic
+             * @instance
+             */
+            Topic.prototype.topic = "";
+
+            /**
+             * Topic partitions.
+             * @member {Array.<number>} partitions
+             * @memberof samsa.ElectLeadersRequest.Topic
+             * @instance
+             */
+            Topic.prototype.partitions = $util.emptyArray;
+
+            /**
+             * Encodes the specified Topic message. Does not implicitly {@link samsa.ElectLeadersRequest.Topic.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.ElectLeadersRequest.Topic
+             * @static
+             * @param {samsa.ElectLeadersRequest.Topic.$Properties} message Topic message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Topic.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.topic != null && $Object.hasOwnProperty.call(message, "topic") && message.topic !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.topic);
+                if (message.partitions != null && message.partitions.length)
+                    writer.uint32(/* id 2, wireType 2 =*/18).int32s(message.partitions);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Topic message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.ElectLeadersRequest.Topic
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.ElectLeadersRequest.Topic & samsa.ElectLeadersRequest.Topic.$Shape} Topic
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Topic.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.ElectLeadersRequest.Topic();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.topic = value;
+                            else
+                                delete message.topic;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType === 2) {
+                                if (!(message.partitions && message.partitions.length))
+                                    message.partitions = [];
+                                reader.int32s(message.partitions);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.partitions && message.partitions.length))
+                                message.partitions = [];
+                            message.partitions.push(reader.int32());
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Topic;
+        })();
+
+        return ElectLeadersRequest;
+    })();
+
+    samsa.ElectLeadersResponse = (function() {
+
+        /**
+         * Properties of an ElectLeadersResponse.
+         * @typedef {Object} samsa.ElectLeadersResponse.$Properties
+         * @property {number} [errorCode] ElectLeadersResponse errorCode
+         * @property {Array.<samsa.ElectLeadersResponse.Result.$Properties>} [replicaElectionResults] ElectLeadersResponse replicaElectionResults
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of an ElectLeadersResponse.
+         * @memberof samsa
+         * @interface IElectLeadersResponse
+         * @augments samsa.ElectLeadersResponse.$Properties
+         * @deprecated Use samsa.ElectLeadersResponse.$Properties instead.
+         */
+
+        /**
+         * Shape of an ElectLeadersResponse.
+         * @typedef {samsa.ElectLeadersResponse.$Properties} samsa.ElectLeadersResponse.$Shape
+         */
+
+        /**
+         * Constructs a new ElectLeadersResponse.
+         * @memberof samsa
+         * @classdesc Represents an ElectLeadersResponse.
+         * @constructor
+         * @param {samsa.ElectLeadersResponse.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var ElectLeadersResponse = function (properties) {
+            this.replicaElectionResults = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * ElectLeadersResponse errorCode.
+         * @member {number} errorCode
+         * @memberof samsa.ElectLeadersResponse
+         * @instance
+         */
+        ElectLeadersResponse.prototype.errorCode = 0;
+
+        /**
+         * ElectLeadersResponse replicaElectionResults.
+         * @member {Array.<samsa.ElectLeadersResponse.Result>} replicaElectionResults
+         * @memberof samsa.ElectLeadersResponse
+         * @instance
+         */
+        ElectLeadersResponse.prototype.replicaElectionResults = $util.emptyArray;
+
+        /**
+         * Encodes the specified ElectLeadersResponse message. Does not implicitly {@link samsa.ElectLeadersResponse.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.ElectLeadersResponse
+         * @static
+         * @param {samsa.ElectLeadersResponse.$Properties} message ElectLeadersResponse message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        ElectLeadersResponse.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.errorCode != null && $Object.hasOwnProperty.call(message, "errorCode") && message.errorCode !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).int32(message.errorCode);
+            if (message.replicaElectionResults != null && message.replicaElectionResults.length)
+                for (var i = 0; i < message.replicaElectionResults.length; ++i)
+                    $root.samsa.ElectLeadersResponse.Result.encode(message.replicaElectionResults[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes an ElectLeadersResponse message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.ElectLeadersResponse
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.ElectLeadersResponse & samsa.ElectLeadersResponse.$Shape} ElectLeadersResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        ElectLeadersResponse.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.ElectLeadersResponse();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.errorCode = value;
+                        else
+                            delete message.errorCode;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.replicaElectionResults && message.replicaElectionResults.length))
+                            message.replicaElectionResults = [];
+                        message.replicaElectionResults.push($root.samsa.ElectLeadersResponse.Result.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        ElectLeadersResponse.Result = (function() {
+
+            /**
+             * Properties of a Result.
+             * @typedef {Object} samsa.ElectLeadersResponse.Result.$Properties
+             * @property {string} [topic] Result topic
+             * @property {Array.<samsa.ElectLeadersResponse.PartitionResult.$Properties>} [partitionResult] Result partitionResult
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Result.
+             * @memberof samsa.ElectLeadersResponse
+             * @interface IResult
+             * @augments samsa.ElectLeadersResponse.Result.$Properties
+             * @deprecated Use samsa.ElectLeadersResponse.Result.$Properties instead.
+             */
+
+            /**
+             * Shape of a Result.
+             * @typedef {samsa.ElectLeadersResponse.Result.$Properties} samsa.ElectLeadersResponse.Result.$Shape
+             */
+
+            /**
+             * Constructs a new Result.
+             * @memberof samsa.ElectLeadersResponse
+             * @classdesc Represents a Result.
+             * @constructor
+             * @param {samsa.ElectLeadersResponse.Result.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Result = function (properties) {
+                this.partitionResult = [];
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Result topic.
+             * @member {string} topic
+             * @memberof samsa.ElectLeadersResponse.Result
+             * @instance
+             */
+            Result.prototype.topic = "";
+
+            /**
+             * Result partitionResult.
+             * @member {Array.<samsa.ElectLeadersResponse.PartitionResult>} partitionResult
+             * @memberof samsa.ElectLeadersResponse.Result
+             * @instance
+             */
+            Result.prototype.partitionResult = $util.emptyArray;
+
+            /**
+             * Encodes the specified Result message. Does not implicitly {@link samsa.ElectLeadersResponse.Result.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.ElectLeadersResponse.Result
+             * @static
+             * @param {samsa.ElectLeadersResponse.Result.$Properties} message Result message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Result.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.topic != null && $Object.hasOwnProperty.call(message, "topic") && message.topic !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.topic);
+                if (message.partitionResult != null && message.partitionResult.length)
+                    for (var i = 0; i < message.partitionResult.length; ++i)
+                        $root.samsa.ElectLeadersResponse.PartitionResult.encode(message.partitionResult[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Result message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.ElectLeadersResponse.Result
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.ElectLeadersResponse.Result & samsa.ElectLeadersResponse.Result.$Shape} Result
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Result.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.ElectLeadersResponse.Result();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.topic = value;
+                            else
+                                delete message.topic;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.partitionResult && message.partitionResult.length))
+                                message.partitionResult = [];
+                            message.partitionResult.push($root.samsa.ElectLeadersResponse.PartitionResult.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Result;
+        })();
+
+        ElectLeadersResponse.PartitionResult = (function() {
+
+            /**
+             * Properties of a PartitionResult.
+             * @typedef {Object} samsa.ElectLeadersResponse.PartitionResult.$Properties
+             * @property {number} [partitionId] PartitionResult partitionId
+             * @property {number} [errorCode] PartitionResult errorCode
+             * @property {string|null} [errorMessage] PartitionResult errorMessage
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a PartitionResult.
+             * @memberof samsa.ElectLeadersResponse
+             * @interface IPartitionResult
+             * @augments samsa.ElectLeadersResponse.PartitionResult.$Properties
+             * @deprecated Use samsa.ElectLeadersResponse.PartitionResult.$Properties instead.
+             */
+
+            /**
+             * Shape of a PartitionResult.
+             * @typedef {samsa.ElectLeadersResponse.PartitionResult.$Properties} samsa.ElectLeadersResponse.PartitionResult.$Shape
+             */
+
+            /**
+             * Constructs a new PartitionResult.
+             * @memberof samsa.ElectLeadersResponse
+             * @classdesc Represents a PartitionResult.
+             * @constructor
+             * @param {samsa.ElectLeadersResponse.PartitionResult.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var PartitionResult = function (properties) {
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * PartitionResult partitionId.
+             * @member {number} partitionId
+             * @memberof samsa.ElectLeadersResponse.PartitionResult
+             * @instance
+             */
+            PartitionResult.prototype.partitionId = 0;
+
+            /**
+             * PartitionResult errorCode.
+             * @member {number} errorCode
+             * @memberof samsa.ElectLeadersResponse.PartitionResult
+             * @instance
+             */
+            PartitionResult.prototype.errorCode = 0;
+
+            /**
+             * PartitionResult errorMessage.
+             * @member {string|null} errorMessage
+             * @memberof samsa.ElectLeadersResponse.PartitionResult
+             * @instance
+             */
+            PartitionResult.prototype.errorMessage = null;
+
+            // OneOf field names bound to virtual getters and setters
+            var $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(PartitionResult.prototype, "_errorMessage", {
+                get: $util.oneOfGetter($oneOfFields = ["errorMessage"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
+             * Encodes the specified PartitionResult message. Does not implicitly {@link samsa.ElectLeadersResponse.PartitionResult.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.ElectLeadersResponse.PartitionResult
+             * @static
+             * @param {samsa.ElectLeadersResponse.PartitionResult.$Properties} message PartitionResult message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            PartitionResult.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.partitionId != null && $Object.hasOwnProperty.call(message, "partitionId") && message.partitionId !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).int32(message.partitionId);
+                if (message.errorCode != null && $Object.hasOwnProperty.call(message, "errorCode") && message.errorCode !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).int32(message.errorCode);
+                if (message.errorMessage != null && $Object.hasOwnProperty.call(message, "errorMessage"))
+                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.errorMessage);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a PartitionResult message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.ElectLeadersResponse.PartitionResult
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.ElectLeadersResponse.PartitionResult & samsa.ElectLeadersResponse.PartitionResult.$Shape} PartitionResult
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            PartitionResult.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.ElectLeadersResponse.PartitionResult();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.partitionId = value;
+                            else
+                                delete message.partitionId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.errorCode = value;
+                            else
+                                delete message.errorCode;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            message.errorMessage = reader.stringVerify();
+                            message._errorMessage = "errorMessage";
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return PartitionResult;
+        })();
+
+        return ElectLeadersResponse;
+    })();
+
     samsa.RequestHeader = (function() {
 
         /**
@@ -5935,6 +8995,15 @@ $root.samsa = (function() {
          * @property {samsa.StopReplicaRequest.$Properties|null} [stopReplica] Request stopReplica
          * @property {samsa.UpdateMetadataRequest.$Properties|null} [updateMetadata] Request updateMetadata
          * @property {samsa.ControlledShutdownRequest.$Properties|null} [controlledShutdown] Request controlledShutdown
+         * @property {samsa.OffsetCommitRequest.$Properties|null} [offsetCommit] Request offsetCommit
+         * @property {samsa.OffsetFetchRequest.$Properties|null} [offsetFetch] Request offsetFetch
+         * @property {samsa.FindCoordinatorRequest.$Properties|null} [findCoordinator] Request findCoordinator
+         * @property {samsa.JoinGroupRequest.$Properties|null} [joinGroup] Request joinGroup
+         * @property {samsa.HeartbeatRequest.$Properties|null} [heartbeat] Request heartbeat
+         * @property {samsa.LeaveGroupRequest.$Properties|null} [leaveGroup] Request leaveGroup
+         * @property {samsa.SyncGroupRequest.$Properties|null} [syncGroup] Request syncGroup
+         * @property {samsa.DescribeGroupsRequest.$Properties|null} [describeGroups] Request describeGroups
+         * @property {samsa.ListGroupsRequest.$Properties|null} [listGroups] Request listGroups
          * @property {samsa.ApiVersionsRequest.$Properties|null} [apiVersions] Request apiVersions
          * @property {samsa.CreateTopicsRequest.$Properties|null} [createTopics] Request createTopics
          * @property {samsa.DeleteTopicsRequest.$Properties|null} [deleteTopics] Request deleteTopics
@@ -5942,7 +9011,11 @@ $root.samsa = (function() {
          * @property {samsa.DescribeConfigsRequest.$Properties|null} [describeConfigs] Request describeConfigs
          * @property {samsa.AlterConfigsRequest.$Properties|null} [alterConfigs] Request alterConfigs
          * @property {samsa.CreatePartitionsRequest.$Properties|null} [createPartitions] Request createPartitions
-         * @property {"produce"|"fetch"|"listOffsets"|"metadata"|"leaderAndIsr"|"stopReplica"|"updateMetadata"|"controlledShutdown"|"apiVersions"|"createTopics"|"deleteTopics"|"offsetsForLeaderEpoch"|"describeConfigs"|"alterConfigs"|"createPartitions"} [body] Request body
+         * @property {samsa.DeleteGroupsRequest.$Properties|null} [deleteGroups] Request deleteGroups
+         * @property {samsa.ElectLeadersRequest.$Properties|null} [electLeaders] Request electLeaders
+         * @property {samsa.AlterPartitionReassignmentsRequest.$Properties|null} [alterPartitionReassignments] Request alterPartitionReassignments
+         * @property {samsa.ListPartitionReassignmentsRequest.$Properties|null} [listPartitionReassignments] Request listPartitionReassignments
+         * @property {"produce"|"fetch"|"listOffsets"|"metadata"|"leaderAndIsr"|"stopReplica"|"updateMetadata"|"controlledShutdown"|"offsetCommit"|"offsetFetch"|"findCoordinator"|"joinGroup"|"heartbeat"|"leaveGroup"|"syncGroup"|"describeGroups"|"listGroups"|"apiVersions"|"createTopics"|"deleteTopics"|"offsetsForLeaderEpoch"|"describeConfigs"|"alterConfigs"|"createPartitions"|"deleteGroups"|"electLeaders"|"alterPartitionReassignments"|"listPartitionReassignments"} [body] Request body
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -5969,6 +9042,15 @@ $root.samsa = (function() {
          *   stopReplica?: samsa.StopReplicaRequest.$Shape|null;
          *   updateMetadata?: samsa.UpdateMetadataRequest.$Shape|null;
          *   controlledShutdown?: samsa.ControlledShutdownRequest.$Shape|null;
+         *   offsetCommit?: samsa.OffsetCommitRequest.$Shape|null;
+         *   offsetFetch?: samsa.OffsetFetchRequest.$Shape|null;
+         *   findCoordinator?: samsa.FindCoordinatorRequest.$Shape|null;
+         *   joinGroup?: samsa.JoinGroupRequest.$Shape|null;
+         *   heartbeat?: samsa.HeartbeatRequest.$Shape|null;
+         *   leaveGroup?: samsa.LeaveGroupRequest.$Shape|null;
+         *   syncGroup?: samsa.SyncGroupRequest.$Shape|null;
+         *   describeGroups?: samsa.DescribeGroupsRequest.$Shape|null;
+         *   listGroups?: samsa.ListGroupsRequest.$Shape|null;
          *   apiVersions?: samsa.ApiVersionsRequest.$Shape|null;
          *   createTopics?: samsa.CreateTopicsRequest.$Shape|null;
          *   deleteTopics?: samsa.DeleteTopicsRequest.$Shape|null;
@@ -5976,9 +9058,13 @@ $root.samsa = (function() {
          *   describeConfigs?: samsa.DescribeConfigsRequest.$Shape|null;
          *   alterConfigs?: samsa.AlterConfigsRequest.$Shape|null;
          *   createPartitions?: samsa.CreatePartitionsRequest.$Shape|null;
+         *   deleteGroups?: samsa.DeleteGroupsRequest.$Shape|null;
+         *   electLeaders?: samsa.ElectLeadersRequest.$Shape|null;
+         *   alterPartitionReassignments?: samsa.AlterPartitionReassignmentsRequest.$Shape|null;
+         *   listPartitionReassignments?: samsa.ListPartitionReassignmentsRequest.$Shape|null;
          *   $unknowns?: Array.<Uint8Array>;
          * } & (
-         *   ({ body?: undefined; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "produce"; produce: samsa.ProduceRequest.$Shape; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "fetch"; produce?: null; fetch: samsa.FetchRequest.$Shape; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "listOffsets"; produce?: null; fetch?: null; listOffsets: samsa.ListOffsetsRequest.$Shape; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "metadata"; produce?: null; fetch?: null; listOffsets?: null; metadata: samsa.MetadataRequest.$Shape; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "leaderAndIsr"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr: samsa.LeaderAndIsrRequest.$Shape; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "stopReplica"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica: samsa.StopReplicaRequest.$Shape; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "updateMetadata"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata: samsa.UpdateMetadataRequest.$Shape; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "controlledShutdown"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown: samsa.ControlledShutdownRequest.$Shape; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "apiVersions"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions: samsa.ApiVersionsRequest.$Shape; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "createTopics"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics: samsa.CreateTopicsRequest.$Shape; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "deleteTopics"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics: samsa.DeleteTopicsRequest.$Shape; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "offsetsForLeaderEpoch"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch: samsa.OffsetsForLeaderEpochRequest.$Shape; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "describeConfigs"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs: samsa.DescribeConfigsRequest.$Shape; alterConfigs?: null; createPartitions?: null }|{ body?: "alterConfigs"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs: samsa.AlterConfigsRequest.$Shape; createPartitions?: null }|{ body?: "createPartitions"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions: samsa.CreatePartitionsRequest.$Shape })
+         *   ({ body?: undefined; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "produce"; produce: samsa.ProduceRequest.$Shape; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "fetch"; produce?: null; fetch: samsa.FetchRequest.$Shape; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "listOffsets"; produce?: null; fetch?: null; listOffsets: samsa.ListOffsetsRequest.$Shape; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "metadata"; produce?: null; fetch?: null; listOffsets?: null; metadata: samsa.MetadataRequest.$Shape; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "leaderAndIsr"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr: samsa.LeaderAndIsrRequest.$Shape; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "stopReplica"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica: samsa.StopReplicaRequest.$Shape; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "updateMetadata"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata: samsa.UpdateMetadataRequest.$Shape; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "controlledShutdown"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown: samsa.ControlledShutdownRequest.$Shape; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "offsetCommit"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit: samsa.OffsetCommitRequest.$Shape; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "offsetFetch"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch: samsa.OffsetFetchRequest.$Shape; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "findCoordinator"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator: samsa.FindCoordinatorRequest.$Shape; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "joinGroup"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup: samsa.JoinGroupRequest.$Shape; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "heartbeat"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat: samsa.HeartbeatRequest.$Shape; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "leaveGroup"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup: samsa.LeaveGroupRequest.$Shape; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "syncGroup"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup: samsa.SyncGroupRequest.$Shape; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "describeGroups"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups: samsa.DescribeGroupsRequest.$Shape; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "listGroups"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups: samsa.ListGroupsRequest.$Shape; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "apiVersions"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions: samsa.ApiVersionsRequest.$Shape; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "createTopics"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics: samsa.CreateTopicsRequest.$Shape; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "deleteTopics"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics: samsa.DeleteTopicsRequest.$Shape; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "offsetsForLeaderEpoch"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch: samsa.OffsetsForLeaderEpochRequest.$Shape; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "describeConfigs"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs: samsa.DescribeConfigsRequest.$Shape; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "alterConfigs"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs: samsa.AlterConfigsRequest.$Shape; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "createPartitions"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions: samsa.CreatePartitionsRequest.$Shape; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "deleteGroups"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups: samsa.DeleteGroupsRequest.$Shape; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "electLeaders"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders: samsa.ElectLeadersRequest.$Shape; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "alterPartitionReassignments"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments: samsa.AlterPartitionReassignmentsRequest.$Shape; listPartitionReassignments?: null }|{ body?: "listPartitionReassignments"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments: samsa.ListPartitionReassignmentsRequest.$Shape })
          * )} samsa.Request.$Shape
          */
 
@@ -6094,6 +9180,78 @@ $root.samsa = (function() {
         Request.prototype.controlledShutdown = null;
 
         /**
+         * Request offsetCommit.
+         * @member {samsa.OffsetCommitRequest|null} offsetCommit
+         * @memberof samsa.Request
+         * @instance
+         */
+        Request.prototype.offsetCommit = null;
+
+        /**
+         * Request offsetFetch.
+         * @member {samsa.OffsetFetchRequest|null} offsetFetch
+         * @memberof samsa.Request
+         * @instance
+         */
+        Request.prototype.offsetFetch = null;
+
+        /**
+         * Request findCoordinator.
+         * @member {samsa.FindCoordinatorRequest|null} findCoordinator
+         * @memberof samsa.Request
+         * @instance
+         */
+        Request.prototype.findCoordinator = null;
+
+        /**
+         * Request joinGroup.
+         * @member {samsa.JoinGroupRequest|null} joinGroup
+         * @memberof samsa.Request
+         * @instance
+         */
+        Request.prototype.joinGroup = null;
+
+        /**
+         * Request heartbeat.
+         * @member {samsa.HeartbeatRequest|null} heartbeat
+         * @memberof samsa.Request
+         * @instance
+         */
+        Request.prototype.heartbeat = null;
+
+        /**
+         * Request leaveGroup.
+         * @member {samsa.LeaveGroupRequest|null} leaveGroup
+         * @memberof samsa.Request
+         * @instance
+         */
+        Request.prototype.leaveGroup = null;
+
+        /**
+         * Request syncGroup.
+         * @member {samsa.SyncGroupRequest|null} syncGroup
+         * @memberof samsa.Request
+         * @instance
+         */
+        Request.prototype.syncGroup = null;
+
+        /**
+         * Request describeGroups.
+         * @member {samsa.DescribeGroupsRequest|null} describeGroups
+         * @memberof samsa.Request
+         * @instance
+         */
+        Request.prototype.describeGroups = null;
+
+        /**
+         * Request listGroups.
+         * @member {samsa.ListGroupsRequest|null} listGroups
+         * @memberof samsa.Request
+         * @instance
+         */
+        Request.prototype.listGroups = null;
+
+        /**
          * Request apiVersions.
          * @member {samsa.ApiVersionsRequest|null} apiVersions
          * @memberof samsa.Request
@@ -6149,17 +9307,49 @@ $root.samsa = (function() {
          */
         Request.prototype.createPartitions = null;
 
+        /**
+         * Request deleteGroups.
+         * @member {samsa.DeleteGroupsRequest|null} deleteGroups
+         * @memberof samsa.Request
+         * @instance
+         */
+        Request.prototype.deleteGroups = null;
+
+        /**
+         * Request electLeaders.
+         * @member {samsa.ElectLeadersRequest|null} electLeaders
+         * @memberof samsa.Request
+         * @instance
+         */
+        Request.prototype.electLeaders = null;
+
+        /**
+         * Request alterPartitionReassignments.
+         * @member {samsa.AlterPartitionReassignmentsRequest|null} alterPartitionReassignments
+         * @memberof samsa.Request
+         * @instance
+         */
+        Request.prototype.alterPartitionReassignments = null;
+
+        /**
+         * Request listPartitionReassignments.
+         * @member {samsa.ListPartitionReassignmentsRequest|null} listPartitionReassignments
+         * @memberof samsa.Request
+         * @instance
+         */
+        Request.prototype.listPartitionReassignments = null;
+
         // OneOf field names bound to virtual getters and setters
         var $oneOfFields;
 
         /**
          * Request body.
-         * @member {"produce"|"fetch"|"listOffsets"|"metadata"|"leaderAndIsr"|"stopReplica"|"updateMetadata"|"controlledShutdown"|"apiVersions"|"createTopics"|"deleteTopics"|"offsetsForLeaderEpoch"|"describeConfigs"|"alterConfigs"|"createPartitions"|undefined} body
+         * @member {"produce"|"fetch"|"listOffsets"|"metadata"|"leaderAndIsr"|"stopReplica"|"updateMetadata"|"controlledShutdown"|"offsetCommit"|"offsetFetch"|"findCoordinator"|"joinGroup"|"heartbeat"|"leaveGroup"|"syncGroup"|"describeGroups"|"listGroups"|"apiVersions"|"createTopics"|"deleteTopics"|"offsetsForLeaderEpoch"|"describeConfigs"|"alterConfigs"|"createPartitions"|"deleteGroups"|"electLeaders"|"alterPartitionReassignments"|"listPartitionReassignments"|undefined} body
          * @memberof samsa.Request
          * @instance
          */
         $Object.defineProperty(Request.prototype, "body", {
-            get: $util.oneOfGetter($oneOfFields = ["produce", "fetch", "listOffsets", "metadata", "leaderAndIsr", "stopReplica", "updateMetadata", "controlledShutdown", "apiVersions", "createTopics", "deleteTopics", "offsetsForLeaderEpoch", "describeConfigs", "alterConfigs", "createPartitions"]),
+            get: $util.oneOfGetter($oneOfFields = ["produce", "fetch", "listOffsets", "metadata", "leaderAndIsr", "stopReplica", "updateMetadata", "controlledShutdown", "offsetCommit", "offsetFetch", "findCoordinator", "joinGroup", "heartbeat", "leaveGroup", "syncGroup", "describeGroups", "listGroups", "apiVersions", "createTopics", "deleteTopics", "offsetsForLeaderEpoch", "describeConfigs", "alterConfigs", "createPartitions", "deleteGroups", "electLeaders", "alterPartitionReassignments", "listPartitionReassignments"]),
             set: $util.oneOfSetter($oneOfFields)
         });
 
@@ -6203,6 +9393,24 @@ $root.samsa = (function() {
                 $root.samsa.UpdateMetadataRequest.encode(message.updateMetadata, writer.uint32(/* id 106, wireType 2 =*/850).fork(), _depth + 1).ldelim();
             if (message.controlledShutdown != null && $Object.hasOwnProperty.call(message, "controlledShutdown"))
                 $root.samsa.ControlledShutdownRequest.encode(message.controlledShutdown, writer.uint32(/* id 107, wireType 2 =*/858).fork(), _depth + 1).ldelim();
+            if (message.offsetCommit != null && $Object.hasOwnProperty.call(message, "offsetCommit"))
+                $root.samsa.OffsetCommitRequest.encode(message.offsetCommit, writer.uint32(/* id 108, wireType 2 =*/866).fork(), _depth + 1).ldelim();
+            if (message.offsetFetch != null && $Object.hasOwnProperty.call(message, "offsetFetch"))
+                $root.samsa.OffsetFetchRequest.encode(message.offsetFetch, writer.uint32(/* id 109, wireType 2 =*/874).fork(), _depth + 1).ldelim();
+            if (message.findCoordinator != null && $Object.hasOwnProperty.call(message, "findCoordinator"))
+                $root.samsa.FindCoordinatorRequest.encode(message.findCoordinator, writer.uint32(/* id 110, wireType 2 =*/882).fork(), _depth + 1).ldelim();
+            if (message.joinGroup != null && $Object.hasOwnProperty.call(message, "joinGroup"))
+                $root.samsa.JoinGroupRequest.encode(message.joinGroup, writer.uint32(/* id 111, wireType 2 =*/890).fork(), _depth + 1).ldelim();
+            if (message.heartbeat != null && $Object.hasOwnProperty.call(message, "heartbeat"))
+                $root.samsa.HeartbeatRequest.encode(message.heartbeat, writer.uint32(/* id 112, wireType 2 =*/898).fork(), _depth + 1).ldelim();
+            if (message.leaveGroup != null && $Object.hasOwnProperty.call(message, "leaveGroup"))
+                $root.samsa.LeaveGroupRequest.encode(message.leaveGroup, writer.uint32(/* id 113, wireType 2 =*/906).fork(), _depth + 1).ldelim();
+            if (message.syncGroup != null && $Object.hasOwnProperty.call(message, "syncGroup"))
+                $root.samsa.SyncGroupRequest.encode(message.syncGroup, writer.uint32(/* id 114, wireType 2 =*/914).fork(), _depth + 1).ldelim();
+            if (message.describeGroups != null && $Object.hasOwnProperty.call(message, "describeGroups"))
+                $root.samsa.DescribeGroupsRequest.encode(message.describeGroups, writer.uint32(/* id 115, wireType 2 =*/922).fork(), _depth + 1).ldelim();
+            if (message.listGroups != null && $Object.hasOwnProperty.call(message, "listGroups"))
+                $root.samsa.ListGroupsRequest.encode(message.listGroups, writer.uint32(/* id 116, wireType 2 =*/930).fork(), _depth + 1).ldelim();
             if (message.apiVersions != null && $Object.hasOwnProperty.call(message, "apiVersions"))
                 $root.samsa.ApiVersionsRequest.encode(message.apiVersions, writer.uint32(/* id 118, wireType 2 =*/946).fork(), _depth + 1).ldelim();
             if (message.createTopics != null && $Object.hasOwnProperty.call(message, "createTopics"))
@@ -6217,6 +9425,14 @@ $root.samsa = (function() {
                 $root.samsa.AlterConfigsRequest.encode(message.alterConfigs, writer.uint32(/* id 133, wireType 2 =*/1066).fork(), _depth + 1).ldelim();
             if (message.createPartitions != null && $Object.hasOwnProperty.call(message, "createPartitions"))
                 $root.samsa.CreatePartitionsRequest.encode(message.createPartitions, writer.uint32(/* id 137, wireType 2 =*/1098).fork(), _depth + 1).ldelim();
+            if (message.deleteGroups != null && $Object.hasOwnProperty.call(message, "deleteGroups"))
+                $root.samsa.DeleteGroupsRequest.encode(message.deleteGroups, writer.uint32(/* id 142, wireType 2 =*/1138).fork(), _depth + 1).ldelim();
+            if (message.electLeaders != null && $Object.hasOwnProperty.call(message, "electLeaders"))
+                $root.samsa.ElectLeadersRequest.encode(message.electLeaders, writer.uint32(/* id 143, wireType 2 =*/1146).fork(), _depth + 1).ldelim();
+            if (message.alterPartitionReassignments != null && $Object.hasOwnProperty.call(message, "alterPartitionReassignments"))
+                $root.samsa.AlterPartitionReassignmentsRequest.encode(message.alterPartitionReassignments, writer.uint32(/* id 145, wireType 2 =*/1162).fork(), _depth + 1).ldelim();
+            if (message.listPartitionReassignments != null && $Object.hasOwnProperty.call(message, "listPartitionReassignments"))
+                $root.samsa.ListPartitionReassignmentsRequest.encode(message.listPartitionReassignments, writer.uint32(/* id 146, wireType 2 =*/1170).fork(), _depth + 1).ldelim();
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -6353,6 +9569,69 @@ $root.samsa = (function() {
                         message.body = "controlledShutdown";
                         continue;
                     }
+                case 108: {
+                        if (wireType !== 2)
+                            break;
+                        message.offsetCommit = $root.samsa.OffsetCommitRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.offsetCommit);
+                        message.body = "offsetCommit";
+                        continue;
+                    }
+                case 109: {
+                        if (wireType !== 2)
+                            break;
+                        message.offsetFetch = $root.samsa.OffsetFetchRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.offsetFetch);
+                        message.body = "offsetFetch";
+                        continue;
+                    }
+                case 110: {
+                        if (wireType !== 2)
+                            break;
+                        message.findCoordinator = $root.samsa.FindCoordinatorRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.findCoordinator);
+                        message.body = "findCoordinator";
+                        continue;
+                    }
+                case 111: {
+                        if (wireType !== 2)
+                            break;
+                        message.joinGroup = $root.samsa.JoinGroupRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.joinGroup);
+                        message.body = "joinGroup";
+                        continue;
+                    }
+                case 112: {
+                        if (wireType !== 2)
+                            break;
+                        message.heartbeat = $root.samsa.HeartbeatRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.heartbeat);
+                        message.body = "heartbeat";
+                        continue;
+                    }
+                case 113: {
+                        if (wireType !== 2)
+                            break;
+                        message.leaveGroup = $root.samsa.LeaveGroupRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.leaveGroup);
+                        message.body = "leaveGroup";
+                        continue;
+                    }
+                case 114: {
+                        if (wireType !== 2)
+                            break;
+                        message.syncGroup = $root.samsa.SyncGroupRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.syncGroup);
+                        message.body = "syncGroup";
+                        continue;
+                    }
+                case 115: {
+                        if (wireType !== 2)
+                            break;
+                        message.describeGroups = $root.samsa.DescribeGroupsRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.describeGroups);
+                        message.body = "describeGroups";
+                        continue;
+                    }
+                case 116: {
+                        if (wireType !== 2)
+                            break;
+                        message.listGroups = $root.samsa.ListGroupsRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.listGroups);
+                        message.body = "listGroups";
+                        continue;
+                    }
                 case 118: {
                         if (wireType !== 2)
                             break;
@@ -6400,6 +9679,34 @@ $root.samsa = (function() {
                             break;
                         message.createPartitions = $root.samsa.CreatePartitionsRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.createPartitions);
                         message.body = "createPartitions";
+                        continue;
+                    }
+                case 142: {
+                        if (wireType !== 2)
+                            break;
+                        message.deleteGroups = $root.samsa.DeleteGroupsRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.deleteGroups);
+                        message.body = "deleteGroups";
+                        continue;
+                    }
+                case 143: {
+                        if (wireType !== 2)
+                            break;
+                        message.electLeaders = $root.samsa.ElectLeadersRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.electLeaders);
+                        message.body = "electLeaders";
+                        continue;
+                    }
+                case 145: {
+                        if (wireType !== 2)
+                            break;
+                        message.alterPartitionReassignments = $root.samsa.AlterPartitionReassignmentsRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.alterPartitionReassignments);
+                        message.body = "alterPartitionReassignments";
+                        continue;
+                    }
+                case 146: {
+                        if (wireType !== 2)
+                            break;
+                        message.listPartitionReassignments = $root.samsa.ListPartitionReassignmentsRequest.decode(reader, reader.size(), $undefined, _depth + 1, message.listPartitionReassignments);
+                        message.body = "listPartitionReassignments";
                         continue;
                     }
                 }
@@ -6572,6 +9879,15 @@ $root.samsa = (function() {
          * @property {samsa.StopReplicaResponse.$Properties|null} [stopReplica] Response stopReplica
          * @property {samsa.UpdateMetadataResponse.$Properties|null} [updateMetadata] Response updateMetadata
          * @property {samsa.ControlledShutdownResponse.$Properties|null} [controlledShutdown] Response controlledShutdown
+         * @property {samsa.OffsetCommitResponse.$Properties|null} [offsetCommit] Response offsetCommit
+         * @property {samsa.OffsetFetchResponse.$Properties|null} [offsetFetch] Response offsetFetch
+         * @property {samsa.FindCoordinatorResponse.$Properties|null} [findCoordinator] Response findCoordinator
+         * @property {samsa.JoinGroupResponse.$Properties|null} [joinGroup] Response joinGroup
+         * @property {samsa.HeartbeatResponse.$Properties|null} [heartbeat] Response heartbeat
+         * @property {samsa.LeaveGroupResponse.$Properties|null} [leaveGroup] Response leaveGroup
+         * @property {samsa.SyncGroupResponse.$Properties|null} [syncGroup] Response syncGroup
+         * @property {samsa.DescribeGroupsResponse.$Properties|null} [describeGroups] Response describeGroups
+         * @property {samsa.ListGroupsResponse.$Properties|null} [listGroups] Response listGroups
          * @property {samsa.ApiVersionsResponse.$Properties|null} [apiVersions] Response apiVersions
          * @property {samsa.CreateTopicsResponse.$Properties|null} [createTopics] Response createTopics
          * @property {samsa.DeleteTopicsResponse.$Properties|null} [deleteTopics] Response deleteTopics
@@ -6579,7 +9895,11 @@ $root.samsa = (function() {
          * @property {samsa.DescribeConfigsResponse.$Properties|null} [describeConfigs] Response describeConfigs
          * @property {samsa.AlterConfigsResponse.$Properties|null} [alterConfigs] Response alterConfigs
          * @property {samsa.CreatePartitionsResponse.$Properties|null} [createPartitions] Response createPartitions
-         * @property {"produce"|"fetch"|"listOffsets"|"metadata"|"leaderAndIsr"|"stopReplica"|"updateMetadata"|"controlledShutdown"|"apiVersions"|"createTopics"|"deleteTopics"|"offsetsForLeaderEpoch"|"describeConfigs"|"alterConfigs"|"createPartitions"} [body] Response body
+         * @property {samsa.DeleteGroupsResponse.$Properties|null} [deleteGroups] Response deleteGroups
+         * @property {samsa.ElectLeadersResponse.$Properties|null} [electLeaders] Response electLeaders
+         * @property {samsa.AlterPartitionReassignmentsResponse.$Properties|null} [alterPartitionReassignments] Response alterPartitionReassignments
+         * @property {samsa.ListPartitionReassignmentsResponse.$Properties|null} [listPartitionReassignments] Response listPartitionReassignments
+         * @property {"produce"|"fetch"|"listOffsets"|"metadata"|"leaderAndIsr"|"stopReplica"|"updateMetadata"|"controlledShutdown"|"offsetCommit"|"offsetFetch"|"findCoordinator"|"joinGroup"|"heartbeat"|"leaveGroup"|"syncGroup"|"describeGroups"|"listGroups"|"apiVersions"|"createTopics"|"deleteTopics"|"offsetsForLeaderEpoch"|"describeConfigs"|"alterConfigs"|"createPartitions"|"deleteGroups"|"electLeaders"|"alterPartitionReassignments"|"listPartitionReassignments"} [body] Response body
          * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
          */
 
@@ -6603,6 +9923,15 @@ $root.samsa = (function() {
          *   stopReplica?: samsa.StopReplicaResponse.$Shape|null;
          *   updateMetadata?: samsa.UpdateMetadataResponse.$Shape|null;
          *   controlledShutdown?: samsa.ControlledShutdownResponse.$Shape|null;
+         *   offsetCommit?: samsa.OffsetCommitResponse.$Shape|null;
+         *   offsetFetch?: samsa.OffsetFetchResponse.$Shape|null;
+         *   findCoordinator?: samsa.FindCoordinatorResponse.$Shape|null;
+         *   joinGroup?: samsa.JoinGroupResponse.$Shape|null;
+         *   heartbeat?: samsa.HeartbeatResponse.$Shape|null;
+         *   leaveGroup?: samsa.LeaveGroupResponse.$Shape|null;
+         *   syncGroup?: samsa.SyncGroupResponse.$Shape|null;
+         *   describeGroups?: samsa.DescribeGroupsResponse.$Shape|null;
+         *   listGroups?: samsa.ListGroupsResponse.$Shape|null;
          *   apiVersions?: samsa.ApiVersionsResponse.$Shape|null;
          *   createTopics?: samsa.CreateTopicsResponse.$Shape|null;
          *   deleteTopics?: samsa.DeleteTopicsResponse.$Shape|null;
@@ -6610,9 +9939,13 @@ $root.samsa = (function() {
          *   describeConfigs?: samsa.DescribeConfigsResponse.$Shape|null;
          *   alterConfigs?: samsa.AlterConfigsResponse.$Shape|null;
          *   createPartitions?: samsa.CreatePartitionsResponse.$Shape|null;
+         *   deleteGroups?: samsa.DeleteGroupsResponse.$Shape|null;
+         *   electLeaders?: samsa.ElectLeadersResponse.$Shape|null;
+         *   alterPartitionReassignments?: samsa.AlterPartitionReassignmentsResponse.$Shape|null;
+         *   listPartitionReassignments?: samsa.ListPartitionReassignmentsResponse.$Shape|null;
          *   $unknowns?: Array.<Uint8Array>;
          * } & (
-         *   ({ body?: undefined; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "produce"; produce: samsa.ProduceResponse.$Shape; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "fetch"; produce?: null; fetch: samsa.FetchResponse.$Shape; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "listOffsets"; produce?: null; fetch?: null; listOffsets: samsa.ListOffsetsResponse.$Shape; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "metadata"; produce?: null; fetch?: null; listOffsets?: null; metadata: samsa.MetadataResponse.$Shape; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "leaderAndIsr"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr: samsa.LeaderAndIsrResponse.$Shape; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "stopReplica"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica: samsa.StopReplicaResponse.$Shape; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "updateMetadata"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata: samsa.UpdateMetadataResponse.$Shape; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "controlledShutdown"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown: samsa.ControlledShutdownResponse.$Shape; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "apiVersions"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions: samsa.ApiVersionsResponse.$Shape; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "createTopics"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics: samsa.CreateTopicsResponse.$Shape; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "deleteTopics"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics: samsa.DeleteTopicsResponse.$Shape; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "offsetsForLeaderEpoch"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch: samsa.OffsetsForLeaderEpochResponse.$Shape; describeConfigs?: null; alterConfigs?: null; createPartitions?: null }|{ body?: "describeConfigs"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs: samsa.DescribeConfigsResponse.$Shape; alterConfigs?: null; createPartitions?: null }|{ body?: "alterConfigs"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs: samsa.AlterConfigsResponse.$Shape; createPartitions?: null }|{ body?: "createPartitions"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions: samsa.CreatePartitionsResponse.$Shape })
+         *   ({ body?: undefined; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "produce"; produce: samsa.ProduceResponse.$Shape; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "fetch"; produce?: null; fetch: samsa.FetchResponse.$Shape; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "listOffsets"; produce?: null; fetch?: null; listOffsets: samsa.ListOffsetsResponse.$Shape; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "metadata"; produce?: null; fetch?: null; listOffsets?: null; metadata: samsa.MetadataResponse.$Shape; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "leaderAndIsr"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr: samsa.LeaderAndIsrResponse.$Shape; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "stopReplica"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica: samsa.StopReplicaResponse.$Shape; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "updateMetadata"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata: samsa.UpdateMetadataResponse.$Shape; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "controlledShutdown"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown: samsa.ControlledShutdownResponse.$Shape; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "offsetCommit"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit: samsa.OffsetCommitResponse.$Shape; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "offsetFetch"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch: samsa.OffsetFetchResponse.$Shape; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "findCoordinator"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator: samsa.FindCoordinatorResponse.$Shape; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "joinGroup"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup: samsa.JoinGroupResponse.$Shape; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "heartbeat"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat: samsa.HeartbeatResponse.$Shape; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "leaveGroup"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup: samsa.LeaveGroupResponse.$Shape; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "syncGroup"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup: samsa.SyncGroupResponse.$Shape; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "describeGroups"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups: samsa.DescribeGroupsResponse.$Shape; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "listGroups"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups: samsa.ListGroupsResponse.$Shape; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "apiVersions"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions: samsa.ApiVersionsResponse.$Shape; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "createTopics"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics: samsa.CreateTopicsResponse.$Shape; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "deleteTopics"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics: samsa.DeleteTopicsResponse.$Shape; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "offsetsForLeaderEpoch"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch: samsa.OffsetsForLeaderEpochResponse.$Shape; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "describeConfigs"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs: samsa.DescribeConfigsResponse.$Shape; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "alterConfigs"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs: samsa.AlterConfigsResponse.$Shape; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "createPartitions"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions: samsa.CreatePartitionsResponse.$Shape; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "deleteGroups"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups: samsa.DeleteGroupsResponse.$Shape; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "electLeaders"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders: samsa.ElectLeadersResponse.$Shape; alterPartitionReassignments?: null; listPartitionReassignments?: null }|{ body?: "alterPartitionReassignments"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments: samsa.AlterPartitionReassignmentsResponse.$Shape; listPartitionReassignments?: null }|{ body?: "listPartitionReassignments"; produce?: null; fetch?: null; listOffsets?: null; metadata?: null; leaderAndIsr?: null; stopReplica?: null; updateMetadata?: null; controlledShutdown?: null; offsetCommit?: null; offsetFetch?: null; findCoordinator?: null; joinGroup?: null; heartbeat?: null; leaveGroup?: null; syncGroup?: null; describeGroups?: null; listGroups?: null; apiVersions?: null; createTopics?: null; deleteTopics?: null; offsetsForLeaderEpoch?: null; describeConfigs?: null; alterConfigs?: null; createPartitions?: null; deleteGroups?: null; electLeaders?: null; alterPartitionReassignments?: null; listPartitionReassignments: samsa.ListPartitionReassignmentsResponse.$Shape })
          * )} samsa.Response.$Shape
          */
 
@@ -6704,6 +10037,78 @@ $root.samsa = (function() {
         Response.prototype.controlledShutdown = null;
 
         /**
+         * Response offsetCommit.
+         * @member {samsa.OffsetCommitResponse|null} offsetCommit
+         * @memberof samsa.Response
+         * @instance
+         */
+        Response.prototype.offsetCommit = null;
+
+        /**
+         * Response offsetFetch.
+         * @member {samsa.OffsetFetchResponse|null} offsetFetch
+         * @memberof samsa.Response
+         * @instance
+         */
+        Response.prototype.offsetFetch = null;
+
+        /**
+         * Response findCoordinator.
+         * @member {samsa.FindCoordinatorResponse|null} findCoordinator
+         * @memberof samsa.Response
+         * @instance
+         */
+        Response.prototype.findCoordinator = null;
+
+        /**
+         * Response joinGroup.
+         * @member {samsa.JoinGroupResponse|null} joinGroup
+         * @memberof samsa.Response
+         * @instance
+         */
+        Response.prototype.joinGroup = null;
+
+        /**
+         * Response heartbeat.
+         * @member {samsa.HeartbeatResponse|null} heartbeat
+         * @memberof samsa.Response
+         * @instance
+         */
+        Response.prototype.heartbeat = null;
+
+        /**
+         * Response leaveGroup.
+         * @member {samsa.LeaveGroupResponse|null} leaveGroup
+         * @memberof samsa.Response
+         * @instance
+         */
+        Response.prototype.leaveGroup = null;
+
+        /**
+         * Response syncGroup.
+         * @member {samsa.SyncGroupResponse|null} syncGroup
+         * @memberof samsa.Response
+         * @instance
+         */
+        Response.prototype.syncGroup = null;
+
+        /**
+         * Response describeGroups.
+         * @member {samsa.DescribeGroupsResponse|null} describeGroups
+         * @memberof samsa.Response
+         * @instance
+         */
+        Response.prototype.describeGroups = null;
+
+        /**
+         * Response listGroups.
+         * @member {samsa.ListGroupsResponse|null} listGroups
+         * @memberof samsa.Response
+         * @instance
+         */
+        Response.prototype.listGroups = null;
+
+        /**
          * Response apiVersions.
          * @member {samsa.ApiVersionsResponse|null} apiVersions
          * @memberof samsa.Response
@@ -6759,17 +10164,49 @@ $root.samsa = (function() {
          */
         Response.prototype.createPartitions = null;
 
+        /**
+         * Response deleteGroups.
+         * @member {samsa.DeleteGroupsResponse|null} deleteGroups
+         * @memberof samsa.Response
+         * @instance
+         */
+        Response.prototype.deleteGroups = null;
+
+        /**
+         * Response electLeaders.
+         * @member {samsa.ElectLeadersResponse|null} electLeaders
+         * @memberof samsa.Response
+         * @instance
+         */
+        Response.prototype.electLeaders = null;
+
+        /**
+         * Response alterPartitionReassignments.
+         * @member {samsa.AlterPartitionReassignmentsResponse|null} alterPartitionReassignments
+         * @memberof samsa.Response
+         * @instance
+         */
+        Response.prototype.alterPartitionReassignments = null;
+
+        /**
+         * Response listPartitionReassignments.
+         * @member {samsa.ListPartitionReassignmentsResponse|null} listPartitionReassignments
+         * @memberof samsa.Response
+         * @instance
+         */
+        Response.prototype.listPartitionReassignments = null;
+
         // OneOf field names bound to virtual getters and setters
         var $oneOfFields;
 
         /**
          * Response body.
-         * @member {"produce"|"fetch"|"listOffsets"|"metadata"|"leaderAndIsr"|"stopReplica"|"updateMetadata"|"controlledShutdown"|"apiVersions"|"createTopics"|"deleteTopics"|"offsetsForLeaderEpoch"|"describeConfigs"|"alterConfigs"|"createPartitions"|undefined} body
+         * @member {"produce"|"fetch"|"listOffsets"|"metadata"|"leaderAndIsr"|"stopReplica"|"updateMetadata"|"controlledShutdown"|"offsetCommit"|"offsetFetch"|"findCoordinator"|"joinGroup"|"heartbeat"|"leaveGroup"|"syncGroup"|"describeGroups"|"listGroups"|"apiVersions"|"createTopics"|"deleteTopics"|"offsetsForLeaderEpoch"|"describeConfigs"|"alterConfigs"|"createPartitions"|"deleteGroups"|"electLeaders"|"alterPartitionReassignments"|"listPartitionReassignments"|undefined} body
          * @memberof samsa.Response
          * @instance
          */
         $Object.defineProperty(Response.prototype, "body", {
-            get: $util.oneOfGetter($oneOfFields = ["produce", "fetch", "listOffsets", "metadata", "leaderAndIsr", "stopReplica", "updateMetadata", "controlledShutdown", "apiVersions", "createTopics", "deleteTopics", "offsetsForLeaderEpoch", "describeConfigs", "alterConfigs", "createPartitions"]),
+            get: $util.oneOfGetter($oneOfFields = ["produce", "fetch", "listOffsets", "metadata", "leaderAndIsr", "stopReplica", "updateMetadata", "controlledShutdown", "offsetCommit", "offsetFetch", "findCoordinator", "joinGroup", "heartbeat", "leaveGroup", "syncGroup", "describeGroups", "listGroups", "apiVersions", "createTopics", "deleteTopics", "offsetsForLeaderEpoch", "describeConfigs", "alterConfigs", "createPartitions", "deleteGroups", "electLeaders", "alterPartitionReassignments", "listPartitionReassignments"]),
             set: $util.oneOfSetter($oneOfFields)
         });
 
@@ -6807,6 +10244,24 @@ $root.samsa = (function() {
                 $root.samsa.UpdateMetadataResponse.encode(message.updateMetadata, writer.uint32(/* id 106, wireType 2 =*/850).fork(), _depth + 1).ldelim();
             if (message.controlledShutdown != null && $Object.hasOwnProperty.call(message, "controlledShutdown"))
                 $root.samsa.ControlledShutdownResponse.encode(message.controlledShutdown, writer.uint32(/* id 107, wireType 2 =*/858).fork(), _depth + 1).ldelim();
+            if (message.offsetCommit != null && $Object.hasOwnProperty.call(message, "offsetCommit"))
+                $root.samsa.OffsetCommitResponse.encode(message.offsetCommit, writer.uint32(/* id 108, wireType 2 =*/866).fork(), _depth + 1).ldelim();
+            if (message.offsetFetch != null && $Object.hasOwnProperty.call(message, "offsetFetch"))
+                $root.samsa.OffsetFetchResponse.encode(message.offsetFetch, writer.uint32(/* id 109, wireType 2 =*/874).fork(), _depth + 1).ldelim();
+            if (message.findCoordinator != null && $Object.hasOwnProperty.call(message, "findCoordinator"))
+                $root.samsa.FindCoordinatorResponse.encode(message.findCoordinator, writer.uint32(/* id 110, wireType 2 =*/882).fork(), _depth + 1).ldelim();
+            if (message.joinGroup != null && $Object.hasOwnProperty.call(message, "joinGroup"))
+                $root.samsa.JoinGroupResponse.encode(message.joinGroup, writer.uint32(/* id 111, wireType 2 =*/890).fork(), _depth + 1).ldelim();
+            if (message.heartbeat != null && $Object.hasOwnProperty.call(message, "heartbeat"))
+                $root.samsa.HeartbeatResponse.encode(message.heartbeat, writer.uint32(/* id 112, wireType 2 =*/898).fork(), _depth + 1).ldelim();
+            if (message.leaveGroup != null && $Object.hasOwnProperty.call(message, "leaveGroup"))
+                $root.samsa.LeaveGroupResponse.encode(message.leaveGroup, writer.uint32(/* id 113, wireType 2 =*/906).fork(), _depth + 1).ldelim();
+            if (message.syncGroup != null && $Object.hasOwnProperty.call(message, "syncGroup"))
+                $root.samsa.SyncGroupResponse.encode(message.syncGroup, writer.uint32(/* id 114, wireType 2 =*/914).fork(), _depth + 1).ldelim();
+            if (message.describeGroups != null && $Object.hasOwnProperty.call(message, "describeGroups"))
+                $root.samsa.DescribeGroupsResponse.encode(message.describeGroups, writer.uint32(/* id 115, wireType 2 =*/922).fork(), _depth + 1).ldelim();
+            if (message.listGroups != null && $Object.hasOwnProperty.call(message, "listGroups"))
+                $root.samsa.ListGroupsResponse.encode(message.listGroups, writer.uint32(/* id 116, wireType 2 =*/930).fork(), _depth + 1).ldelim();
             if (message.apiVersions != null && $Object.hasOwnProperty.call(message, "apiVersions"))
                 $root.samsa.ApiVersionsResponse.encode(message.apiVersions, writer.uint32(/* id 118, wireType 2 =*/946).fork(), _depth + 1).ldelim();
             if (message.createTopics != null && $Object.hasOwnProperty.call(message, "createTopics"))
@@ -6821,6 +10276,14 @@ $root.samsa = (function() {
                 $root.samsa.AlterConfigsResponse.encode(message.alterConfigs, writer.uint32(/* id 133, wireType 2 =*/1066).fork(), _depth + 1).ldelim();
             if (message.createPartitions != null && $Object.hasOwnProperty.call(message, "createPartitions"))
                 $root.samsa.CreatePartitionsResponse.encode(message.createPartitions, writer.uint32(/* id 137, wireType 2 =*/1098).fork(), _depth + 1).ldelim();
+            if (message.deleteGroups != null && $Object.hasOwnProperty.call(message, "deleteGroups"))
+                $root.samsa.DeleteGroupsResponse.encode(message.deleteGroups, writer.uint32(/* id 142, wireType 2 =*/1138).fork(), _depth + 1).ldelim();
+            if (message.electLeaders != null && $Object.hasOwnProperty.call(message, "electLeaders"))
+                $root.samsa.ElectLeadersResponse.encode(message.electLeaders, writer.uint32(/* id 143, wireType 2 =*/1146).fork(), _depth + 1).ldelim();
+            if (message.alterPartitionReassignments != null && $Object.hasOwnProperty.call(message, "alterPartitionReassignments"))
+                $root.samsa.AlterPartitionReassignmentsResponse.encode(message.alterPartitionReassignments, writer.uint32(/* id 145, wireType 2 =*/1162).fork(), _depth + 1).ldelim();
+            if (message.listPartitionReassignments != null && $Object.hasOwnProperty.call(message, "listPartitionReassignments"))
+                $root.samsa.ListPartitionReassignmentsResponse.encode(message.listPartitionReassignments, writer.uint32(/* id 146, wireType 2 =*/1170).fork(), _depth + 1).ldelim();
             if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                 for (var i = 0; i < message.$unknowns.length; ++i)
                     writer.raw(message.$unknowns[i]);
@@ -6930,6 +10393,69 @@ $root.samsa = (function() {
                         message.body = "controlledShutdown";
                         continue;
                     }
+                case 108: {
+                        if (wireType !== 2)
+                            break;
+                        message.offsetCommit = $root.samsa.OffsetCommitResponse.decode(reader, reader.size(), $undefined, _depth + 1, message.offsetCommit);
+                        message.body = "offsetCommit";
+                        continue;
+                    }
+                case 109: {
+                        if (wireType !== 2)
+                            break;
+                        message.offsetFetch = $root.samsa.OffsetFetchResponse.decode(reader, reader.size(), $undefined, _depth + 1, message.offsetFetch);
+                        message.body = "offsetFetch";
+                        continue;
+                    }
+                case 110: {
+                        if (wireType !== 2)
+                            break;
+                        message.findCoordinator = $root.samsa.FindCoordinatorResponse.decode(reader, reader.size(), $undefined, _depth + 1, message.findCoordinator);
+                        message.body = "findCoordinator";
+                        continue;
+                    }
+                case 111: {
+                        if (wireType !== 2)
+                            break;
+                        message.joinGroup = $root.samsa.JoinGroupResponse.decode(reader, reader.size(), $undefined, _depth + 1, message.joinGroup);
+                        message.body = "joinGroup";
+                        continue;
+                    }
+                case 112: {
+                        if (wireType !== 2)
+                            break;
+                        message.heartbeat = $root.samsa.HeartbeatResponse.decode(reader, reader.size(), $undefined, _depth + 1, message.heartbeat);
+                        message.body = "heartbeat";
+                        continue;
+                    }
+                case 113: {
+                        if (wireType !== 2)
+                            break;
+                        message.leaveGroup = $root.samsa.LeaveGroupResponse.decode(reader, reader.size(), $undefined, _depth + 1, message.leaveGroup);
+                        message.body = "leaveGroup";
+                        continue;
+                    }
+                case 114: {
+                        if (wireType !== 2)
+                            break;
+                        message.syncGroup = $root.samsa.SyncGroupResponse.decode(reader, reader.size(), $undefined, _depth + 1, message.syncGroup);
+                        message.body = "syncGroup";
+                        continue;
+                    }
+                case 115: {
+                        if (wireType !== 2)
+                            break;
+                        message.describeGroups = $root.samsa.DescribeGroupsResponse.decode(reader, reader.size(), $undefined, _depth + 1, message.describeGroups);
+                        message.body = "describeGroups";
+                        continue;
+                    }
+                case 116: {
+                        if (wireType !== 2)
+                            break;
+                        message.listGroups = $root.samsa.ListGroupsResponse.decode(reader, reader.size(), $undefined, _depth + 1, message.listGroups);
+                        message.body = "listGroups";
+                        continue;
+                    }
                 case 118: {
                         if (wireType !== 2)
                             break;
@@ -6977,6 +10503,34 @@ $root.samsa = (function() {
                             break;
                         message.createPartitions = $root.samsa.CreatePartitionsResponse.decode(reader, reader.size(), $undefined, _depth + 1, message.createPartitions);
                         message.body = "createPartitions";
+                        continue;
+                    }
+                case 142: {
+                        if (wireType !== 2)
+                            break;
+                        message.deleteGroups = $root.samsa.DeleteGroupsResponse.decode(reader, reader.size(), $undefined, _depth + 1, message.deleteGroups);
+                        message.body = "deleteGroups";
+                        continue;
+                    }
+                case 143: {
+                        if (wireType !== 2)
+                            break;
+                        message.electLeaders = $root.samsa.ElectLeadersResponse.decode(reader, reader.size(), $undefined, _depth + 1, message.electLeaders);
+                        message.body = "electLeaders";
+                        continue;
+                    }
+                case 145: {
+                        if (wireType !== 2)
+                            break;
+                        message.alterPartitionReassignments = $root.samsa.AlterPartitionReassignmentsResponse.decode(reader, reader.size(), $undefined, _depth + 1, message.alterPartitionReassignments);
+                        message.body = "alterPartitionReassignments";
+                        continue;
+                    }
+                case 146: {
+                        if (wireType !== 2)
+                            break;
+                        message.listPartitionReassignments = $root.samsa.ListPartitionReassignmentsResponse.decode(reader, reader.size(), $undefined, _depth + 1, message.listPartitionReassignments);
+                        message.body = "listPartitionReassignments";
                         continue;
                     }
                 }
@@ -15708,6 +19262,6184 @@ $root.samsa = (function() {
         })();
 
         return OffsetsForLeaderEpochResponse;
+    })();
+
+    samsa.OffsetCommitRequest = (function() {
+
+        /**
+         * Properties of an OffsetCommitRequest.
+         * @typedef {Object} samsa.OffsetCommitRequest.$Properties
+         * @property {string} [groupId] OffsetCommitRequest groupId
+         * @property {number} [generationId] OffsetCommitRequest generationId
+         * @property {string} [memberId] OffsetCommitRequest memberId
+         * @property {string|null} [groupInstanceId] OffsetCommitRequest groupInstanceId
+         * @property {Array.<samsa.OffsetCommitRequest.Topic.$Properties>} [topics] OffsetCommitRequest topics
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of an OffsetCommitRequest.
+         * @memberof samsa
+         * @interface IOffsetCommitRequest
+         * @augments samsa.OffsetCommitRequest.$Properties
+         * @deprecated Use samsa.OffsetCommitRequest.$Properties instead.
+         */
+
+        /**
+         * Shape of an OffsetCommitRequest.
+         * @typedef {samsa.OffsetCommitRequest.$Properties} samsa.OffsetCommitRequest.$Shape
+         */
+
+        /**
+         * Constructs a new OffsetCommitRequest.
+         * @memberof samsa
+         * @classdesc Represents an OffsetCommitRequest.
+         * @constructor
+         * @param {samsa.OffsetCommitRequest.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var OffsetCommitRequest = function (properties) {
+            this.topics = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * OffsetCommitRequest groupId.
+         * @member {string} groupId
+         * @memberof samsa.OffsetCommitRequest
+         * @instance
+         */
+        OffsetCommitRequest.prototype.groupId = "";
+
+        /**
+         * OffsetCommitRequest generationId.
+         * @member {number} generationId
+         * @memberof samsa.OffsetCommitRequest
+         * @instance
+         */
+        OffsetCommitRequest.prototype.generationId = 0;
+
+        /**
+         * OffsetCommitRequest memberId.
+         * @member {string} memberId
+         * @memberof samsa.OffsetCommitRequest
+         * @instance
+         */
+        OffsetCommitRequest.prototype.memberId = "";
+
+        /**
+         * OffsetCommitRequest groupInstanceId.
+         * @member {string|null} groupInstanceId
+         * @memberof samsa.OffsetCommitRequest
+         * @instance
+         */
+        OffsetCommitRequest.prototype.groupInstanceId = null;
+
+        /**
+         * OffsetCommitRequest topics.
+         * @member {Array.<samsa.OffsetCommitRequest.Topic>} topics
+         * @memberof samsa.OffsetCommitRequest
+         * @instance
+         */
+        OffsetCommitRequest.prototype.topics = $util.emptyArray;
+
+        // OneOf field names bound to virtual getters and setters
+        var $oneOfFields;
+
+        // Virtual OneOf for proto3 optional field
+        $Object.defineProperty(OffsetCommitRequest.prototype, "_groupInstanceId", {
+            get: $util.oneOfGetter($oneOfFields = ["groupInstanceId"]),
+            set: $util.oneOfSetter($oneOfFields)
+        });
+
+        /**
+         * Encodes the specified OffsetCommitRequest message. Does not implicitly {@link samsa.OffsetCommitRequest.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.OffsetCommitRequest
+         * @static
+         * @param {samsa.OffsetCommitRequest.$Properties} message OffsetCommitRequest message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        OffsetCommitRequest.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.groupId != null && $Object.hasOwnProperty.call(message, "groupId") && message.groupId !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.groupId);
+            if (message.generationId != null && $Object.hasOwnProperty.call(message, "generationId") && message.generationId !== 0)
+                writer.uint32(/* id 2, wireType 0 =*/16).sint32(message.generationId);
+            if (message.memberId != null && $Object.hasOwnProperty.call(message, "memberId") && message.memberId !== "")
+                writer.uint32(/* id 3, wireType 2 =*/26).string(message.memberId);
+            if (message.groupInstanceId != null && $Object.hasOwnProperty.call(message, "groupInstanceId"))
+                writer.uint32(/* id 4, wireType 2 =*/34).string(message.groupInstanceId);
+            if (message.topics != null && message.topics.length)
+                for (var i = 0; i < message.topics.length; ++i)
+                    $root.samsa.OffsetCommitRequest.Topic.encode(message.topics[i], writer.uint32(/* id 5, wireType 2 =*/42).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes an OffsetCommitRequest message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.OffsetCommitRequest
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.OffsetCommitRequest & samsa.OffsetCommitRequest.$Shape} OffsetCommitRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        OffsetCommitRequest.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.OffsetCommitRequest();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.groupId = value;
+                        else
+                            delete message.groupId;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.sint32())
+                            message.generationId = value;
+                        else
+                            delete message.generationId;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.memberId = value;
+                        else
+                            delete message.memberId;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 2)
+                            break;
+                        message.groupInstanceId = reader.stringVerify();
+                        message._groupInstanceId = "groupInstanceId";
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.topics && message.topics.length))
+                            message.topics = [];
+                        message.topics.push($root.samsa.OffsetCommitRequest.Topic.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        OffsetCommitRequest.Topic = (function() {
+
+            /**
+             * Properties of a Topic.
+             * @typedef {Object} samsa.OffsetCommitRequest.Topic.$Properties
+             * @property {string} [name] Topic name
+             * @property {Array.<samsa.OffsetCommitRequest.Partition.$Properties>} [partitions] Topic partitions
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Topic.
+             * @memberof samsa.OffsetCommitRequest
+             * @interface ITopic
+             * @augments samsa.OffsetCommitRequest.Topic.$Properties
+             * @deprecated Use samsa.OffsetCommitRequest.Topic.$Properties instead.
+             */
+
+            /**
+             * Shape of a Topic.
+             * @typedef {samsa.OffsetCommitRequest.Topic.$Properties} samsa.OffsetCommitRequest.Topic.$Shape
+             */
+
+            /**
+             * Constructs a new Topic.
+             * @memberof samsa.OffsetCommitRequest
+             * @classdesc Represents a Topic.
+             * @constructor
+             * @param {samsa.OffsetCommitRequest.Topic.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Topic = function (properties) {
+                this.partitions = [];
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Topic name.
+             * @member {string} name
+             * @memberof samsa.OffsetCommitRequest.Topic
+             * @instance
+             */
+            Topic.prototype.name = "";
+
+            /**
+             * Topic partitions.
+             * @member {Array.<samsa.OffsetCommitRequest.Partition>} partitions
+             * @memberof samsa.OffsetCommitRequest.Topic
+             * @instance
+             */
+            Topic.prototype.partitions = $util.emptyArray;
+
+            /**
+             * Encodes the specified Topic message. Does not implicitly {@link samsa.OffsetCommitRequest.Topic.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.OffsetCommitRequest.Topic
+             * @static
+             * @param {samsa.OffsetCommitRequest.Topic.$Properties} message Topic message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Topic.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
+                if (message.partitions != null && message.partitions.length)
+                    for (var i = 0; i < message.partitions.length; ++i)
+                        $root.samsa.OffsetCommitRequest.Partition.encode(message.partitions[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Topic message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.OffsetCommitRequest.Topic
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.OffsetCommitRequest.Topic & samsa.OffsetCommitRequest.Topic.$Shape} Topic
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Topic.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.OffsetCommitRequest.Topic();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.partitions && message.partitions.length))
+                                message.partitions = [];
+                            message.partitions.push($root.samsa.OffsetCommitRequest.Partition.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Topic;
+        })();
+
+        OffsetCommitRequest.Partition = (function() {
+
+            /**
+             * Properties of a Partition.
+             * @typedef {Object} samsa.OffsetCommitRequest.Partition.$Properties
+             * @property {number} [partitionIndex] Partition partitionIndex
+             * @property {number} [committedOffset] Partition committedOffset
+             * @property {number} [committedLeaderEpoch] Partition committedLeaderEpoch
+             * @property {string|null} [committedMetadata] Partition committedMetadata
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Partition.
+             * @memberof samsa.OffsetCommitRequest
+             * @interface IPartition
+             * @augments samsa.OffsetCommitRequest.Partition.$Properties
+             * @deprecated Use samsa.OffsetCommitRequest.Partition.$Properties instead.
+             */
+
+            /**
+             * Shape of a Partition.
+             * @typedef {samsa.OffsetCommitRequest.Partition.$Properties} samsa.OffsetCommitRequest.Partition.$Shape
+             */
+
+            /**
+             * Constructs a new Partition.
+             * @memberof samsa.OffsetCommitRequest
+             * @classdesc Represents a Partition.
+             * @constructor
+             * @param {samsa.OffsetCommitRequest.Partition.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Partition = function (properties) {
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Partition partitionIndex.
+             * @member {number} partitionIndex
+             * @memberof samsa.OffsetCommitRequest.Partition
+             * @instance
+             */
+            Partition.prototype.partitionIndex = 0;
+
+            /**
+             * Partition committedOffset.
+             * @member {number} committedOffset
+             * @memberof samsa.OffsetCommitRequest.Partition
+             * @instance
+             */
+            Partition.prototype.committedOffset = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+            /**
+             * Partition committedLeaderEpoch.
+             * @member {number} committedLeaderEpoch
+             * @memberof samsa.OffsetCommitRequest.Partition
+             * @instance
+             */
+            Partition.prototype.committedLeaderEpoch = 0;
+
+            /**
+             * Partition committedMetadata.
+             * @member {string|null} committedMetadata
+             * @memberof samsa.OffsetCommitRequest.Partition
+             * @instance
+             */
+            Partition.prototype.committedMetadata = null;
+
+            // OneOf field names bound to virtual getters and setters
+            var $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(Partition.prototype, "_committedMetadata", {
+                get: $util.oneOfGetter($oneOfFields = ["committedMetadata"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
+             * Encodes the specified Partition message. Does not implicitly {@link samsa.OffsetCommitRequest.Partition.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.OffsetCommitRequest.Partition
+             * @static
+             * @param {samsa.OffsetCommitRequest.Partition.$Properties} message Partition message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Partition.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.partitionIndex != null && $Object.hasOwnProperty.call(message, "partitionIndex") && message.partitionIndex !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).int32(message.partitionIndex);
+                if (message.committedOffset != null && $Object.hasOwnProperty.call(message, "committedOffset") && (typeof message.committedOffset === "object" ? message.committedOffset.low || message.committedOffset.high : message.committedOffset !== 0))
+                    writer.uint32(/* id 2, wireType 0 =*/16).int64(message.committedOffset);
+                if (message.committedLeaderEpoch != null && $Object.hasOwnProperty.call(message, "committedLeaderEpoch") && message.committedLeaderEpoch !== 0)
+                    writer.uint32(/* id 3, wireType 0 =*/24).sint32(message.committedLeaderEpoch);
+                if (message.committedMetadata != null && $Object.hasOwnProperty.call(message, "committedMetadata"))
+                    writer.uint32(/* id 4, wireType 2 =*/34).string(message.committedMetadata);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Partition message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.OffsetCommitRequest.Partition
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.OffsetCommitRequest.Partition & samsa.OffsetCommitRequest.Partition.$Shape} Partition
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Partition.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.OffsetCommitRequest.Partition();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.partitionIndex = value;
+                            else
+                                delete message.partitionIndex;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                message.committedOffset = value;
+                            else
+                                delete message.committedOffset;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.sint32())
+                                message.committedLeaderEpoch = value;
+                            else
+                                delete message.committedLeaderEpoch;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            message.committedMetadata = reader.stringVerify();
+                            message._committedMetadata = "committedMetadata";
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Partition;
+        })();
+
+        return OffsetCommitRequest;
+    })();
+
+    samsa.OffsetCommitResponse = (function() {
+
+        /**
+         * Properties of an OffsetCommitResponse.
+         * @typedef {Object} samsa.OffsetCommitResponse.$Properties
+         * @property {Array.<samsa.OffsetCommitResponse.Topic.$Properties>} [topics] OffsetCommitResponse topics
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of an OffsetCommitResponse.
+         * @memberof samsa
+         * @interface IOffsetCommitResponse
+         * @augments samsa.OffsetCommitResponse.$Properties
+         * @deprecated Use samsa.OffsetCommitResponse.$Properties instead.
+         */
+
+        /**
+         * Shape of an OffsetCommitResponse.
+         * @typedef {samsa.OffsetCommitResponse.$Properties} samsa.OffsetCommitResponse.$Shape
+         */
+
+        /**
+         * Constructs a new OffsetCommitResponse.
+         * @memberof samsa
+         * @classdesc Represents an OffsetCommitResponse.
+         * @constructor
+         * @param {samsa.OffsetCommitResponse.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var OffsetCommitResponse = function (properties) {
+            this.topics = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * OffsetCommitResponse topics.
+         * @member {Array.<samsa.OffsetCommitResponse.Topic>} topics
+         * @memberof samsa.OffsetCommitResponse
+         * @instance
+         */
+        OffsetCommitResponse.prototype.topics = $util.emptyArray;
+
+        /**
+         * Encodes the specified OffsetCommitResponse message. Does not implicitly {@link samsa.OffsetCommitResponse.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.OffsetCommitResponse
+         * @static
+         * @param {samsa.OffsetCommitResponse.$Properties} message OffsetCommitResponse message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        OffsetCommitResponse.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.topics != null && message.topics.length)
+                for (var i = 0; i < message.topics.length; ++i)
+                    $root.samsa.OffsetCommitResponse.Topic.encode(message.topics[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes an OffsetCommitResponse message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.OffsetCommitResponse
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.OffsetCommitResponse & samsa.OffsetCommitResponse.$Shape} OffsetCommitResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        OffsetCommitResponse.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.OffsetCommitResponse();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.topics && message.topics.length))
+                            message.topics = [];
+                        message.topics.push($root.samsa.OffsetCommitResponse.Topic.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        OffsetCommitResponse.Topic = (function() {
+
+            /**
+             * Properties of a Topic.
+             * @typedef {Object} samsa.OffsetCommitResponse.Topic.$Properties
+             * @property {string} [name] Topic name
+             * @property {Array.<samsa.OffsetCommitResponse.Partition.$Properties>} [partitions] Topic partitions
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Topic.
+             * @memberof samsa.OffsetCommitResponse
+             * @interface ITopic
+             * @augments samsa.OffsetCommitResponse.Topic.$Properties
+             * @deprecated Use samsa.OffsetCommitResponse.Topic.$Properties instead.
+             */
+
+            /**
+             * Shape of a Topic.
+             * @typedef {samsa.OffsetCommitResponse.Topic.$Properties} samsa.OffsetCommitResponse.Topic.$Shape
+             */
+
+            /**
+             * Constructs a new Topic.
+             * @memberof samsa.OffsetCommitResponse
+             * @classdesc Represents a Topic.
+             * @constructor
+             * @param {samsa.OffsetCommitResponse.Topic.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Topic = function (properties) {
+                this.partitions = [];
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Topic name.
+             * @member {string} name
+             * @memberof samsa.OffsetCommitResponse.Topic
+             * @instance
+             */
+            Topic.prototype.name = "";
+
+            /**
+             * Topic partitions.
+             * @member {Array.<samsa.OffsetCommitResponse.Partition>} partitions
+             * @memberof samsa.OffsetCommitResponse.Topic
+             * @instance
+             */
+            Topic.prototype.partitions = $util.emptyArray;
+
+            /**
+             * Encodes the specified Topic message. Does not implicitly {@link samsa.OffsetCommitResponse.Topic.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.OffsetCommitResponse.Topic
+             * @static
+             * @param {samsa.OffsetCommitResponse.Topic.$Properties} message Topic message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Topic.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
+                if (message.partitions != null && message.partitions.length)
+                    for (var i = 0; i < message.partitions.length; ++i)
+                        $root.samsa.OffsetCommitResponse.Partition.encode(message.partitions[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Topic message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.OffsetCommitResponse.Topic
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.OffsetCommitResponse.Topic & samsa.OffsetCommitResponse.Topic.$Shape} Topic
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Topic.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.OffsetCommitResponse.Topic();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.partitions && message.partitions.length))
+                                message.partitions = [];
+                            message.partitions.push($root.samsa.OffsetCommitResponse.Partition.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Topic;
+        })();
+
+        OffsetCommitResponse.Partition = (function() {
+
+            /**
+             * Properties of a Partition.
+             * @typedef {Object} samsa.OffsetCommitResponse.Partition.$Properties
+             * @property {number} [partitionIndex] Partition partitionIndex
+             * @property {number} [errorCode] Partition errorCode
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Partition.
+             * @memberof samsa.OffsetCommitResponse
+             * @interface IPartition
+             * @augments samsa.OffsetCommitResponse.Partition.$Properties
+             * @deprecated Use samsa.OffsetCommitResponse.Partition.$Properties instead.
+             */
+
+            /**
+             * Shape of a Partition.
+             * @typedef {samsa.OffsetCommitResponse.Partition.$Properties} samsa.OffsetCommitResponse.Partition.$Shape
+             */
+
+            /**
+             * Constructs a new Partition.
+             * @memberof samsa.OffsetCommitResponse
+             * @classdesc Represents a Partition.
+             * @constructor
+             * @param {samsa.OffsetCommitResponse.Partition.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Partition = function (properties) {
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Partition partitionIndex.
+             * @member {number} partitionIndex
+             * @memberof samsa.OffsetCommitResponse.Partition
+             * @instance
+             */
+            Partition.prototype.partitionIndex = 0;
+
+            /**
+             * Partition errorCode.
+             * @member {number} errorCode
+             * @memberof samsa.OffsetCommitResponse.Partition
+             * @instance
+             */
+            Partition.prototype.errorCode = 0;
+
+            /**
+             * Encodes the specified Partition message. Does not implicitly {@link samsa.OffsetCommitResponse.Partition.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.OffsetCommitResponse.Partition
+             * @static
+             * @param {samsa.OffsetCommitResponse.Partition.$Properties} message Partition message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Partition.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.partitionIndex != null && $Object.hasOwnProperty.call(message, "partitionIndex") && message.partitionIndex !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).int32(message.partitionIndex);
+                if (message.errorCode != null && $Object.hasOwnProperty.call(message, "errorCode") && message.errorCode !== 0)
+                    writer.uint32(/* id 2, wireType 0 =*/16).int32(message.errorCode);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Partition message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.OffsetCommitResponse.Partition
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.OffsetCommitResponse.Partition & samsa.OffsetCommitResponse.Partition.$Shape} Partition
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Partition.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.OffsetCommitResponse.Partition();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.partitionIndex = value;
+                            else
+                                delete message.partitionIndex;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.errorCode = value;
+                            else
+                                delete message.errorCode;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Partition;
+        })();
+
+        return OffsetCommitResponse;
+    })();
+
+    samsa.OffsetFetchRequest = (function() {
+
+        /**
+         * Properties of an OffsetFetchRequest.
+         * @typedef {Object} samsa.OffsetFetchRequest.$Properties
+         * @property {string} [groupId] OffsetFetchRequest groupId
+         * @property {Array.<samsa.OffsetFetchRequest.Topic.$Properties>} [topics] OffsetFetchRequest topics
+         * @property {boolean} [allTopics] OffsetFetchRequest allTopics
+         * @property {boolean} [requireStable] OffsetFetchRequest requireStable
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of an OffsetFetchRequest.
+         * @memberof samsa
+         * @interface IOffsetFetchRequest
+         * @augments samsa.OffsetFetchRequest.$Properties
+         * @deprecated Use samsa.OffsetFetchRequest.$Properties instead.
+         */
+
+        /**
+         * Shape of an OffsetFetchRequest.
+         * @typedef {samsa.OffsetFetchRequest.$Properties} samsa.OffsetFetchRequest.$Shape
+         */
+
+        /**
+         * Constructs a new OffsetFetchRequest.
+         * @memberof samsa
+         * @classdesc Represents an OffsetFetchRequest.
+         * @constructor
+         * @param {samsa.OffsetFetchRequest.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var OffsetFetchRequest = function (properties) {
+            this.topics = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * OffsetFetchRequest groupId.
+         * @member {string} groupId
+         * @memberof samsa.OffsetFetchRequest
+         * @instance
+         */
+        OffsetFetchRequest.prototype.groupId = "";
+
+        /**
+         * OffsetFetchRequest topics.
+         * @member {Array.<samsa.OffsetFetchRequest.Topic>} topics
+         * @memberof samsa.OffsetFetchRequest
+         * @instance
+         */
+        OffsetFetchRequest.prototype.topics = $util.emptyArray;
+
+        /**
+         * OffsetFetchRequest allTopics.
+         * @member {boolean} allTopics
+         * @memberof samsa.OffsetFetchRequest
+         * @instance
+         */
+        OffsetFetchRequest.prototype.allTopics = false;
+
+        /**
+         * OffsetFetchRequest requireStable.
+         * @member {boolean} requireStable
+         * @memberof samsa.OffsetFetchRequest
+         * @instance
+         */
+        OffsetFetchRequest.prototype.requireStable = false;
+
+        /**
+         * Encodes the specified OffsetFetchRequest message. Does not implicitly {@link samsa.OffsetFetchRequest.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.OffsetFetchRequest
+         * @static
+         * @param {samsa.OffsetFetchRequest.$Properties} message OffsetFetchRequest message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        OffsetFetchRequest.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.groupId != null && $Object.hasOwnProperty.call(message, "groupId") && message.groupId !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.groupId);
+            if (message.topics != null && message.topics.length)
+                for (var i = 0; i < message.topics.length; ++i)
+                    $root.samsa.OffsetFetchRequest.Topic.encode(message.topics[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+            if (message.allTopics != null && $Object.hasOwnProperty.call(message, "allTopics") && message.allTopics !== false)
+                writer.uint32(/* id 3, wireType 0 =*/24).bool(message.allTopics);
+            if (message.requireStable != null && $Object.hasOwnProperty.call(message, "requireStable") && message.requireStable !== false)
+                writer.uint32(/* id 4, wireType 0 =*/32).bool(message.requireStable);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes an OffsetFetchRequest message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.OffsetFetchRequest
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.OffsetFetchRequest & samsa.OffsetFetchRequest.$Shape} OffsetFetchRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        OffsetFetchRequest.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.OffsetFetchRequest();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.groupId = value;
+                        else
+                            delete message.groupId;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.topics && message.topics.length))
+                            message.topics = [];
+                        message.topics.push($root.samsa.OffsetFetchRequest.Topic.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.allTopics = value;
+                        else
+                            delete message.allTopics;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.requireStable = value;
+                        else
+                            delete message.requireStable;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        OffsetFetchRequest.Topic = (function() {
+
+            /**
+             * Properties of a Topic.
+             * @typedef {Object} samsa.OffsetFetchRequest.Topic.$Properties
+             * @property {string} [name] Topic name
+             * @property {Array.<number>} [partitionIndexes] Topic partitionIndexes
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Topic.
+             * @memberof samsa.OffsetFetchRequest
+             * @interface ITopic
+             * @augments samsa.OffsetFetchRequest.Topic.$Properties
+             * @deprecated Use samsa.OffsetFetchRequest.Topic.$Properties instead.
+             */
+
+            /**
+             * Shape of a Topic.
+             * @typedef {samsa.OffsetFetchRequest.Topic.$Properties} samsa.OffsetFetchRequest.Topic.$Shape
+             */
+
+            /**
+             * Constructs a new Topic.
+             * @memberof samsa.OffsetFetchRequest
+             * @classdesc Represents a Topic.
+             * @constructor
+             * @param {samsa.OffsetFetchRequest.Topic.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Topic = function (properties) {
+                this.partitionIndexes = [];
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Topic name.
+             * @member {string} name
+             * @memberof samsa.OffsetFetchRequest.Topic
+             * @instance
+             */
+            Topic.prototype.name = "";
+
+            /**
+             * Topic partitionIndexes.
+             * @member {Array.<number>} partitionIndexes
+             * @memberof samsa.OffsetFetchRequest.Topic
+             * @instance
+             */
+            Topic.prototype.partitionIndexes = $util.emptyArray;
+
+            /**
+             * Encodes the specified Topic message. Does not implicitly {@link samsa.OffsetFetchRequest.Topic.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.OffsetFetchRequest.Topic
+             * @static
+             * @param {samsa.OffsetFetchRequest.Topic.$Properties} message Topic message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Topic.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
+                if (message.partitionIndexes != null && message.partitionIndexes.length)
+                    writer.uint32(/* id 2, wireType 2 =*/18).int32s(message.partitionIndexes);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Topic message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.OffsetFetchRequest.Topic
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.OffsetFetchRequest.Topic & samsa.OffsetFetchRequest.Topic.$Shape} Topic
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Topic.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.OffsetFetchRequest.Topic();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType === 2) {
+                                if (!(message.partitionIndexes && message.partitionIndexes.length))
+                                    message.partitionIndexes = [];
+                                reader.int32s(message.partitionIndexes);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.partitionIndexes && message.partitionIndexes.length))
+                                message.partitionIndexes = [];
+                            message.partitionIndexes.push(reader.int32());
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Topic;
+        })();
+
+        return OffsetFetchRequest;
+    })();
+
+    samsa.OffsetFetchResponse = (function() {
+
+        /**
+         * Properties of an OffsetFetchResponse.
+         * @typedef {Object} samsa.OffsetFetchResponse.$Properties
+         * @property {Array.<samsa.OffsetFetchResponse.Topic.$Properties>} [topics] OffsetFetchResponse topics
+         * @property {number} [errorCode] OffsetFetchResponse errorCode
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of an OffsetFetchResponse.
+         * @memberof samsa
+         * @interface IOffsetFetchResponse
+         * @augments samsa.OffsetFetchResponse.$Properties
+         * @deprecated Use samsa.OffsetFetchResponse.$Properties instead.
+         */
+
+        /**
+         * Shape of an OffsetFetchResponse.
+         * @typedef {samsa.OffsetFetchResponse.$Properties} samsa.OffsetFetchResponse.$Shape
+         */
+
+        /**
+         * Constructs a new OffsetFetchResponse.
+         * @memberof samsa
+         * @classdesc Represents an OffsetFetchResponse.
+         * @constructor
+         * @param {samsa.OffsetFetchResponse.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var OffsetFetchResponse = function (properties) {
+            this.topics = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * OffsetFetchResponse topics.
+         * @member {Array.<samsa.OffsetFetchResponse.Topic>} topics
+         * @memberof samsa.OffsetFetchResponse
+         * @instance
+         */
+        OffsetFetchResponse.prototype.topics = $util.emptyArray;
+
+        /**
+         * OffsetFetchResponse errorCode.
+         * @member {number} errorCode
+         * @memberof samsa.OffsetFetchResponse
+         * @instance
+         */
+        OffsetFetchResponse.prototype.errorCode = 0;
+
+        /**
+         * Encodes the specified OffsetFetchResponse message. Does not implicitly {@link samsa.OffsetFetchResponse.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.OffsetFetchResponse
+         * @static
+         * @param {samsa.OffsetFetchResponse.$Properties} message OffsetFetchResponse message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        OffsetFetchResponse.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.topics != null && message.topics.length)
+                for (var i = 0; i < message.topics.length; ++i)
+                    $root.samsa.OffsetFetchResponse.Topic.encode(message.topics[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), _depth + 1).ldelim();
+            if (message.errorCode != null && $Object.hasOwnProperty.call(message, "errorCode") && message.errorCode !== 0)
+                writer.uint32(/* id 2, wireType 0 =*/16).int32(message.errorCode);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes an OffsetFetchResponse message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.OffsetFetchResponse
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.OffsetFetchResponse & samsa.OffsetFetchResponse.$Shape} OffsetFetchResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        OffsetFetchResponse.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.OffsetFetchResponse();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.topics && message.topics.length))
+                            message.topics = [];
+                        message.topics.push($root.samsa.OffsetFetchResponse.Topic.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.errorCode = value;
+                        else
+                            delete message.errorCode;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        OffsetFetchResponse.Topic = (function() {
+
+            /**
+             * Properties of a Topic.
+             * @typedef {Object} samsa.OffsetFetchResponse.Topic.$Properties
+             * @property {string} [name] Topic name
+             * @property {Array.<samsa.OffsetFetchResponse.Partition.$Properties>} [partitions] Topic partitions
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Topic.
+             * @memberof samsa.OffsetFetchResponse
+             * @interface ITopic
+             * @augments samsa.OffsetFetchResponse.Topic.$Properties
+             * @deprecated Use samsa.OffsetFetchResponse.Topic.$Properties instead.
+             */
+
+            /**
+             * Shape of a Topic.
+             * @typedef {samsa.OffsetFetchResponse.Topic.$Properties} samsa.OffsetFetchResponse.Topic.$Shape
+             */
+
+            /**
+             * Constructs a new Topic.
+             * @memberof samsa.OffsetFetchResponse
+             * @classdesc Represents a Topic.
+             * @constructor
+             * @param {samsa.OffsetFetchResponse.Topic.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Topic = function (properties) {
+                this.partitions = [];
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Topic name.
+             * @member {string} name
+             * @memberof samsa.OffsetFetchResponse.Topic
+             * @instance
+             */
+            Topic.prototype.name = "";
+
+            /**
+             * Topic partitions.
+             * @member {Array.<samsa.OffsetFetchResponse.Partition>} partitions
+             * @memberof samsa.OffsetFetchResponse.Topic
+             * @instance
+             */
+            Topic.prototype.partitions = $util.emptyArray;
+
+            /**
+             * Encodes the specified Topic message. Does not implicitly {@link samsa.OffsetFetchResponse.Topic.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.OffsetFetchResponse.Topic
+             * @static
+             * @param {samsa.OffsetFetchResponse.Topic.$Properties} message Topic message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Topic.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
+                if (message.partitions != null && message.partitions.length)
+                    for (var i = 0; i < message.partitions.length; ++i)
+                        $root.samsa.OffsetFetchResponse.Partition.encode(message.partitions[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Topic message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.OffsetFetchResponse.Topic
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.OffsetFetchResponse.Topic & samsa.OffsetFetchResponse.Topic.$Shape} Topic
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Topic.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.OffsetFetchResponse.Topic();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.partitions && message.partitions.length))
+                                message.partitions = [];
+                            message.partitions.push($root.samsa.OffsetFetchResponse.Partition.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Topic;
+        })();
+
+        OffsetFetchResponse.Partition = (function() {
+
+            /**
+             * Properties of a Partition.
+             * @typedef {Object} samsa.OffsetFetchResponse.Partition.$Properties
+             * @property {number} [partitionIndex] Partition partitionIndex
+             * @property {number} [committedOffset] Partition committedOffset
+             * @property {number} [committedLeaderEpoch] Partition committedLeaderEpoch
+             * @property {string|null} [metadata] Partition metadata
+             * @property {number} [errorCode] Partition errorCode
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Partition.
+             * @memberof samsa.OffsetFetchResponse
+             * @interface IPartition
+             * @augments samsa.OffsetFetchResponse.Partition.$Properties
+             * @deprecated Use samsa.OffsetFetchResponse.Partition.$Properties instead.
+             */
+
+            /**
+             * Shape of a Partition.
+             * @typedef {samsa.OffsetFetchResponse.Partition.$Properties} samsa.OffsetFetchResponse.Partition.$Shape
+             */
+
+            /**
+             * Constructs a new Partition.
+             * @memberof samsa.OffsetFetchResponse
+             * @classdesc Represents a Partition.
+             * @constructor
+             * @param {samsa.OffsetFetchResponse.Partition.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Partition = function (properties) {
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Partition partitionIndex.
+             * @member {number} partitionIndex
+             * @memberof samsa.OffsetFetchResponse.Partition
+             * @instance
+             */
+            Partition.prototype.partitionIndex = 0;
+
+            /**
+             * Partition committedOffset.
+             * @member {number} committedOffset
+             * @memberof samsa.OffsetFetchResponse.Partition
+             * @instance
+             */
+            Partition.prototype.committedOffset = $util.Long ? $util.Long.fromBits(0,0,false) : 0;
+
+            /**
+             * Partition committedLeaderEpoch.
+             * @member {number} committedLeaderEpoch
+             * @memberof samsa.OffsetFetchResponse.Partition
+             * @instance
+             */
+            Partition.prototype.committedLeaderEpoch = 0;
+
+            /**
+             * Partition metadata.
+             * @member {string|null} metadata
+             * @memberof samsa.OffsetFetchResponse.Partition
+             * @instance
+             */
+            Partition.prototype.metadata = null;
+
+            /**
+             * Partition errorCode.
+             * @member {number} errorCode
+             * @memberof samsa.OffsetFetchResponse.Partition
+             * @instance
+             */
+            Partition.prototype.errorCode = 0;
+
+            // OneOf field names bound to virtual getters and setters
+            var $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(Partition.prototype, "_metadata", {
+                get: $util.oneOfGetter($oneOfFields = ["metadata"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
+             * Encodes the specified Partition message. Does not implicitly {@link samsa.OffsetFetchResponse.Partition.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.OffsetFetchResponse.Partition
+             * @static
+             * @param {samsa.OffsetFetchResponse.Partition.$Properties} message Partition message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Partition.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.partitionIndex != null && $Object.hasOwnProperty.call(message, "partitionIndex") && message.partitionIndex !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).int32(message.partitionIndex);
+                if (message.committedOffset != null && $Object.hasOwnProperty.call(message, "committedOffset") && (typeof message.committedOffset === "object" ? message.committedOffset.low || message.committedOffset.high : message.committedOffset !== 0))
+                    writer.uint32(/* id 2, wireType 0 =*/16).int64(message.committedOffset);
+                if (message.committedLeaderEpoch != null && $Object.hasOwnProperty.call(message, "committedLeaderEpoch") && message.committedLeaderEpoch !== 0)
+                    writer.uint32(/* id 3, wireType 0 =*/24).sint32(message.committedLeaderEpoch);
+                if (message.metadata != null && $Object.hasOwnProperty.call(message, "metadata"))
+                    writer.uint32(/* id 4, wireType 2 =*/34).string(message.metadata);
+                if (message.errorCode != null && $Object.hasOwnProperty.call(message, "errorCode") && message.errorCode !== 0)
+                    writer.uint32(/* id 5, wireType 0 =*/40).int32(message.errorCode);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Partition message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.OffsetFetchResponse.Partition
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.OffsetFetchResponse.Partition & samsa.OffsetFetchResponse.Partition.$Shape} Partition
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Partition.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.OffsetFetchResponse.Partition();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.partitionIndex = value;
+                            else
+                                delete message.partitionIndex;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 0)
+                                break;
+                            if (typeof (value = reader.int64()) === "object" ? value.low || value.high : value !== 0)
+                                message.committedOffset = value;
+                            else
+                                delete message.committedOffset;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.sint32())
+                                message.committedLeaderEpoch = value;
+                            else
+                                delete message.committedLeaderEpoch;
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType !== 2)
+                                break;
+                            message.metadata = reader.stringVerify();
+                            message._metadata = "metadata";
+                            continue;
+                        }
+                    case 5: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.errorCode = value;
+                            else
+                                delete message.errorCode;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Partition;
+        })();
+
+        return OffsetFetchResponse;
+    })();
+
+    samsa.FindCoordinatorRequest = (function() {
+
+        /**
+         * Properties of a FindCoordinatorRequest.
+         * @typedef {Object} samsa.FindCoordinatorRequest.$Properties
+         * @property {string} [key] FindCoordinatorRequest key
+         * @property {number} [keyType] FindCoordinatorRequest keyType
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a FindCoordinatorRequest.
+         * @memberof samsa
+         * @interface IFindCoordinatorRequest
+         * @augments samsa.FindCoordinatorRequest.$Properties
+         * @deprecated Use samsa.FindCoordinatorRequest.$Properties instead.
+         */
+
+        /**
+         * Shape of a FindCoordinatorRequest.
+         * @typedef {samsa.FindCoordinatorRequest.$Properties} samsa.FindCoordinatorRequest.$Shape
+         */
+
+        /**
+         * Constructs a new FindCoordinatorRequest.
+         * @memberof samsa
+         * @classdesc Represents a FindCoordinatorRequest.
+         * @constructor
+         * @param {samsa.FindCoordinatorRequest.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var FindCoordinatorRequest = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * FindCoordinatorRequest key.
+         * @member {string} key
+         * @memberof samsa.FindCoordinatorRequest
+         * @instance
+         */
+        FindCoordinatorRequest.prototype.key = "";
+
+        /**
+         * FindCoordinatorRequest keyType.
+         * @member {number} keyType
+         * @memberof samsa.FindCoordinatorRequest
+         * @instance
+         */
+        FindCoordinatorRequest.prototype.keyType = 0;
+
+        /**
+         * Encodes the specified FindCoordinatorRequest message. Does not implicitly {@link samsa.FindCoordinatorRequest.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.FindCoordinatorRequest
+         * @static
+         * @param {samsa.FindCoordinatorRequest.$Properties} message FindCoordinatorRequest message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        FindCoordinatorRequest.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.key != null && $Object.hasOwnProperty.call(message, "key") && message.key !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.key);
+            if (message.keyType != null && $Object.hasOwnProperty.call(message, "keyType") && message.keyType !== 0)
+                writer.uint32(/* id 2, wireType 0 =*/16).int32(message.keyType);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a FindCoordinatorRequest message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.FindCoordinatorRequest
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.FindCoordinatorRequest & samsa.FindCoordinatorRequest.$Shape} FindCoordinatorRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        FindCoordinatorRequest.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.FindCoordinatorRequest();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.key = value;
+                        else
+                            delete message.key;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.keyType = value;
+                        else
+                            delete message.keyType;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return FindCoordinatorRequest;
+    })();
+
+    samsa.FindCoordinatorResponse = (function() {
+
+        /**
+         * Properties of a FindCoordinatorResponse.
+         * @typedef {Object} samsa.FindCoordinatorResponse.$Properties
+         * @property {number} [errorCode] FindCoordinatorResponse errorCode
+         * @property {string|null} [errorMessage] FindCoordinatorResponse errorMessage
+         * @property {number} [nodeId] FindCoordinatorResponse nodeId
+         * @property {string} [host] FindCoordinatorResponse host
+         * @property {number} [port] FindCoordinatorResponse port
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a FindCoordinatorResponse.
+         * @memberof samsa
+         * @interface IFindCoordinatorResponse
+         * @augments samsa.FindCoordinatorResponse.$Properties
+         * @deprecated Use samsa.FindCoordinatorResponse.$Properties instead.
+         */
+
+        /**
+         * Shape of a FindCoordinatorResponse.
+         * @typedef {samsa.FindCoordinatorResponse.$Properties} samsa.FindCoordinatorResponse.$Shape
+         */
+
+        /**
+         * Constructs a new FindCoordinatorResponse.
+         * @memberof samsa
+         * @classdesc Represents a FindCoordinatorResponse.
+         * @constructor
+         * @param {samsa.FindCoordinatorResponse.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var FindCoordinatorResponse = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * FindCoordinatorResponse errorCode.
+         * @member {number} errorCode
+         * @memberof samsa.FindCoordinatorResponse
+         * @instance
+         */
+        FindCoordinatorResponse.prototype.errorCode = 0;
+
+        /**
+         * FindCoordinatorResponse errorMessage.
+         * @member {string|null} errorMessage
+         * @memberof samsa.FindCoordinatorResponse
+         * @instance
+         */
+        FindCoordinatorResponse.prototype.errorMessage = null;
+
+        /**
+         * FindCoordinatorResponse nodeId.
+         * @member {number} nodeId
+         * @memberof samsa.FindCoordinatorResponse
+         * @instance
+         */
+        FindCoordinatorResponse.prototype.nodeId = 0;
+
+        /**
+         * FindCoordinatorResponse host.
+         * @member {string} host
+         * @memberof samsa.FindCoordinatorResponse
+         * @instance
+         */
+        FindCoordinatorResponse.prototype.host = "";
+
+        /**
+         * FindCoordinatorResponse port.
+         * @member {number} port
+         * @memberof samsa.FindCoordinatorResponse
+         * @instance
+         */
+        FindCoordinatorResponse.prototype.port = 0;
+
+        // OneOf field names bound to virtual getters and setters
+        var $oneOfFields;
+
+        // Virtual OneOf for proto3 optional field
+        $Object.defineProperty(FindCoordinatorResponse.prototype, "_errorMessage", {
+            get: $util.oneOfGetter($oneOfFields = ["errorMessage"]),
+            set: $util.oneOfSetter($oneOfFields)
+        });
+
+        /**
+         * Encodes the specified FindCoordinatorResponse message. Does not implicitly {@link samsa.FindCoordinatorResponse.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.FindCoordinatorResponse
+         * @static
+         * @param {samsa.FindCoordinatorResponse.$Properties} message FindCoordinatorResponse message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        FindCoordinatorResponse.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.errorCode != null && $Object.hasOwnProperty.call(message, "errorCode") && message.errorCode !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).int32(message.errorCode);
+            if (message.errorMessage != null && $Object.hasOwnProperty.call(message, "errorMessage"))
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.errorMessage);
+            if (message.nodeId != null && $Object.hasOwnProperty.call(message, "nodeId") && message.nodeId !== 0)
+                writer.uint32(/* id 3, wireType 0 =*/24).sint32(message.nodeId);
+            if (message.host != null && $Object.hasOwnProperty.call(message, "host") && message.host !== "")
+                writer.uint32(/* id 4, wireType 2 =*/34).string(message.host);
+            if (message.port != null && $Object.hasOwnProperty.call(message, "port") && message.port !== 0)
+                writer.uint32(/* id 5, wireType 0 =*/40).sint32(message.port);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a FindCoordinatorResponse message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.FindCoordinatorResponse
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.FindCoordinatorResponse & samsa.FindCoordinatorResponse.$Shape} FindCoordinatorResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        FindCoordinatorResponse.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.FindCoordinatorResponse();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.errorCode = value;
+                        else
+                            delete message.errorCode;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        message.errorMessage = reader.stringVerify();
+                        message._errorMessage = "errorMessage";
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.sint32())
+                            message.nodeId = value;
+                        else
+                            delete message.nodeId;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.host = value;
+                        else
+                            delete message.host;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.sint32())
+                            message.port = value;
+                        else
+                            delete message.port;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return FindCoordinatorResponse;
+    })();
+
+    samsa.JoinGroupRequest = (function() {
+
+        /**
+         * Properties of a JoinGroupRequest.
+         * @typedef {Object} samsa.JoinGroupRequest.$Properties
+         * @property {string} [groupId] JoinGroupRequest groupId
+         * @property {number} [sessionTimeoutMs] JoinGroupRequest sessionTimeoutMs
+         * @property {number} [rebalanceTimeoutMs] JoinGroupRequest rebalanceTimeoutMs
+         * @property {string} [memberId] JoinGroupRequest memberId
+         * @property {string|null} [groupInstanceId] JoinGroupRequest groupInstanceId
+         * @property {string} [protocolType] JoinGroupRequest protocolType
+         * @property {Array.<samsa.JoinGroupRequest.Protocol.$Properties>} [protocols] JoinGroupRequest protocols
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a JoinGroupRequest.
+         * @memberof samsa
+         * @interface IJoinGroupRequest
+         * @augments samsa.JoinGroupRequest.$Properties
+         * @deprecated Use samsa.JoinGroupRequest.$Properties instead.
+         */
+
+        /**
+         * Shape of a JoinGroupRequest.
+         * @typedef {samsa.JoinGroupRequest.$Properties} samsa.JoinGroupRequest.$Shape
+         */
+
+        /**
+         * Constructs a new JoinGroupRequest.
+         * @memberof samsa
+         * @classdesc Represents a JoinGroupRequest.
+         * @constructor
+         * @param {samsa.JoinGroupRequest.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var JoinGroupRequest = function (properties) {
+            this.protocols = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * JoinGroupRequest groupId.
+         * @member {string} groupId
+         * @memberof samsa.JoinGroupRequest
+         * @instance
+         */
+        JoinGroupRequest.prototype.groupId = "";
+
+        /**
+         * JoinGroupRequest sessionTimeoutMs.
+         * @member {number} sessionTimeoutMs
+         * @memberof samsa.JoinGroupRequest
+         * @instance
+         */
+        JoinGroupRequest.prototype.sessionTimeoutMs = 0;
+
+        /**
+         * JoinGroupRequest rebalanceTimeoutMs.
+         * @member {number} rebalanceTimeoutMs
+         * @memberof samsa.JoinGroupRequest
+         * @instance
+         */
+        JoinGroupRequest.prototype.rebalanceTimeoutMs = 0;
+
+        /**
+         * JoinGroupRequest memberId.
+         * @member {string} memberId
+         * @memberof samsa.JoinGroupRequest
+         * @instance
+         */
+        JoinGroupRequest.prototype.memberId = "";
+
+        /**
+         * JoinGroupRequest groupInstanceId.
+         * @member {string|null} groupInstanceId
+         * @memberof samsa.JoinGroupRequest
+         * @instance
+         */
+        JoinGroupRequest.prototype.groupInstanceId = null;
+
+        /**
+         * JoinGroupRequest protocolType.
+         * @member {string} protocolType
+         * @memberof samsa.JoinGroupRequest
+         * @instance
+         */
+        JoinGroupRequest.prototype.protocolType = "";
+
+        /**
+         * JoinGroupRequest protocols.
+         * @member {Array.<samsa.JoinGroupRequest.Protocol>} protocols
+         * @memberof samsa.JoinGroupRequest
+         * @instance
+         */
+        JoinGroupRequest.prototype.protocols = $util.emptyArray;
+
+        // OneOf field names bound to virtual getters and setters
+        var $oneOfFields;
+
+        // Virtual OneOf for proto3 optional field
+        $Object.defineProperty(JoinGroupRequest.prototype, "_groupInstanceId", {
+            get: $util.oneOfGetter($oneOfFields = ["groupInstanceId"]),
+            set: $util.oneOfSetter($oneOfFields)
+        });
+
+        /**
+         * Encodes the specified JoinGroupRequest message. Does not implicitly {@link samsa.JoinGroupRequest.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.JoinGroupRequest
+         * @static
+         * @param {samsa.JoinGroupRequest.$Properties} message JoinGroupRequest message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        JoinGroupRequest.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.groupId != null && $Object.hasOwnProperty.call(message, "groupId") && message.groupId !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.groupId);
+            if (message.sessionTimeoutMs != null && $Object.hasOwnProperty.call(message, "sessionTimeoutMs") && message.sessionTimeoutMs !== 0)
+                writer.uint32(/* id 2, wireType 0 =*/16).int32(message.sessionTimeoutMs);
+            if (message.rebalanceTimeoutMs != null && $Object.hasOwnProperty.call(message, "rebalanceTimeoutMs") && message.rebalanceTimeoutMs !== 0)
+                writer.uint32(/* id 3, wireType 0 =*/24).int32(message.rebalanceTimeoutMs);
+            if (message.memberId != null && $Object.hasOwnProperty.call(message, "memberId") && message.memberId !== "")
+                writer.uint32(/* id 4, wireType 2 =*/34).string(message.memberId);
+            if (message.groupInstanceId != null && $Object.hasOwnProperty.call(message, "groupInstanceId"))
+                writer.uint32(/* id 5, wireType 2 =*/42).string(message.groupInstanceId);
+            if (message.protocolType != null && $Object.hasOwnProperty.call(message, "protocolType") && message.protocolType !== "")
+                writer.uint32(/* id 6, wireType 2 =*/50).string(message.protocolType);
+            if (message.protocols != null && message.protocols.length)
+                for (var i = 0; i < message.protocols.length; ++i)
+                    $root.samsa.JoinGroupRequest.Protocol.encode(message.protocols[i], writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a JoinGroupRequest message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.JoinGroupRequest
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.JoinGroupRequest & samsa.JoinGroupRequest.$Shape} JoinGroupRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        JoinGroupRequest.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.JoinGroupRequest();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.groupId = value;
+                        else
+                            delete message.groupId;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.sessionTimeoutMs = value;
+                        else
+                            delete message.sessionTimeoutMs;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.rebalanceTimeoutMs = value;
+                        else
+                            delete message.rebalanceTimeoutMs;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.memberId = value;
+                        else
+                            delete message.memberId;
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 2)
+                            break;
+                        message.groupInstanceId = reader.stringVerify();
+                        message._groupInstanceId = "groupInstanceId";
+                        continue;
+                    }
+                case 6: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.protocolType = value;
+                        else
+                            delete message.protocolType;
+                        continue;
+                    }
+                case 7: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.protocols && message.protocols.length))
+                            message.protocols = [];
+                        message.protocols.push($root.samsa.JoinGroupRequest.Protocol.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        JoinGroupRequest.Protocol = (function() {
+
+            /**
+             * Properties of a Protocol.
+             * @typedef {Object} samsa.JoinGroupRequest.Protocol.$Properties
+             * @property {string} [name] Protocol name
+             * @property {Uint8Array} [metadata] Protocol metadata
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Protocol.
+             * @memberof samsa.JoinGroupRequest
+             * @interface IProtocol
+             * @augments samsa.JoinGroupRequest.Protocol.$Properties
+             * @deprecated Use samsa.JoinGroupRequest.Protocol.$Properties instead.
+             */
+
+            /**
+             * Shape of a Protocol.
+             * @typedef {samsa.JoinGroupRequest.Protocol.$Properties} samsa.JoinGroupRequest.Protocol.$Shape
+             */
+
+            /**
+             * Constructs a new Protocol.
+             * @memberof samsa.JoinGroupRequest
+             * @classdesc Represents a Protocol.
+             * @constructor
+             * @param {samsa.JoinGroupRequest.Protocol.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Protocol = function (properties) {
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Protocol name.
+             * @member {string} name
+             * @memberof samsa.JoinGroupRequest.Protocol
+             * @instance
+             */
+            Protocol.prototype.name = "";
+
+            /**
+             * Protocol metadata.
+             * @member {Uint8Array} metadata
+             * @memberof samsa.JoinGroupRequest.Protocol
+             * @instance
+             */
+            Protocol.prototype.metadata = $util.newBuffer([]);
+
+            /**
+             * Encodes the specified Protocol message. Does not implicitly {@link samsa.JoinGroupRequest.Protocol.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.JoinGroupRequest.Protocol
+             * @static
+             * @param {samsa.JoinGroupRequest.Protocol.$Properties} message Protocol message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Protocol.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
+                if (message.metadata != null && $Object.hasOwnProperty.call(message, "metadata") && message.metadata.length)
+                    writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.metadata);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Protocol message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.JoinGroupRequest.Protocol
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.JoinGroupRequest.Protocol & samsa.JoinGroupRequest.Protocol.$Shape} Protocol
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Protocol.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.JoinGroupRequest.Protocol();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.metadata = value;
+                            else
+                                delete message.metadata;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Protocol;
+        })();
+
+        return JoinGroupRequest;
+    })();
+
+    samsa.JoinGroupResponse = (function() {
+
+        /**
+         * Properties of a JoinGroupResponse.
+         * @typedef {Object} samsa.JoinGroupResponse.$Properties
+         * @property {number} [errorCode] JoinGroupResponse errorCode
+         * @property {number} [generationId] JoinGroupResponse generationId
+         * @property {string|null} [protocolType] JoinGroupResponse protocolType
+         * @property {string|null} [protocolName] JoinGroupResponse protocolName
+         * @property {string} [leader] JoinGroupResponse leader
+         * @property {string} [memberId] JoinGroupResponse memberId
+         * @property {Array.<samsa.JoinGroupResponse.Member.$Properties>} [members] JoinGroupResponse members
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a JoinGroupResponse.
+         * @memberof samsa
+         * @interface IJoinGroupResponse
+         * @augments samsa.JoinGroupResponse.$Properties
+         * @deprecated Use samsa.JoinGroupResponse.$Properties instead.
+         */
+
+        /**
+         * Shape of a JoinGroupResponse.
+         * @typedef {samsa.JoinGroupResponse.$Properties} samsa.JoinGroupResponse.$Shape
+         */
+
+        /**
+         * Constructs a new JoinGroupResponse.
+         * @memberof samsa
+         * @classdesc Represents a JoinGroupResponse.
+         * @constructor
+         * @param {samsa.JoinGroupResponse.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var JoinGroupResponse = function (properties) {
+            this.members = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * JoinGroupResponse errorCode.
+         * @member {number} errorCode
+         * @memberof samsa.JoinGroupResponse
+         * @instance
+         */
+        JoinGroupResponse.prototype.errorCode = 0;
+
+        /**
+         * JoinGroupResponse generationId.
+         * @member {number} generationId
+         * @memberof samsa.JoinGroupResponse
+         * @instance
+         */
+        JoinGroupResponse.prototype.generationId = 0;
+
+        /**
+         * JoinGroupResponse protocolType.
+         * @member {string|null} protocolType
+         * @memberof samsa.JoinGroupResponse
+         * @instance
+         */
+        JoinGroupResponse.prototype.protocolType = null;
+
+        /**
+         * JoinGroupResponse protocolName.
+         * @member {string|null} protocolName
+         * @memberof samsa.JoinGroupResponse
+         * @instance
+         */
+        JoinGroupResponse.prototype.protocolName = null;
+
+        /**
+         * JoinGroupResponse leader.
+         * @member {string} leader
+         * @memberof samsa.JoinGroupResponse
+         * @instance
+         */
+        JoinGroupResponse.prototype.leader = "";
+
+        /**
+         * JoinGroupResponse memberId.
+         * @member {string} memberId
+         * @memberof samsa.JoinGroupResponse
+         * @instance
+         */
+        JoinGroupResponse.prototype.memberId = "";
+
+        /**
+         * JoinGroupResponse members.
+         * @member {Array.<samsa.JoinGroupResponse.Member>} members
+         * @memberof samsa.JoinGroupResponse
+         * @instance
+         */
+        JoinGroupResponse.prototype.members = $util.emptyArray;
+
+        // OneOf field names bound to virtual getters and setters
+        var $oneOfFields;
+
+        // Virtual OneOf for proto3 optional field
+        $Object.defineProperty(JoinGroupResponse.prototype, "_protocolType", {
+            get: $util.oneOfGetter($oneOfFields = ["protocolType"]),
+            set: $util.oneOfSetter($oneOfFields)
+        });
+
+        // Virtual OneOf for proto3 optional field
+        $Object.defineProperty(JoinGroupResponse.prototype, "_protocolName", {
+            get: $util.oneOfGetter($oneOfFields = ["protocolName"]),
+            set: $util.oneOfSetter($oneOfFields)
+        });
+
+        /**
+         * Encodes the specified JoinGroupResponse message. Does not implicitly {@link samsa.JoinGroupResponse.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.JoinGroupResponse
+         * @static
+         * @param {samsa.JoinGroupResponse.$Properties} message JoinGroupResponse message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        JoinGroupResponse.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.errorCode != null && $Object.hasOwnProperty.call(message, "errorCode") && message.errorCode !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).int32(message.errorCode);
+            if (message.generationId != null && $Object.hasOwnProperty.call(message, "generationId") && message.generationId !== 0)
+                writer.uint32(/* id 2, wireType 0 =*/16).sint32(message.generationId);
+            if (message.protocolType != null && $Object.hasOwnProperty.call(message, "protocolType"))
+                writer.uint32(/* id 3, wireType 2 =*/26).string(message.protocolType);
+            if (message.protocolName != null && $Object.hasOwnProperty.call(message, "protocolName"))
+                writer.uint32(/* id 4, wireType 2 =*/34).string(message.protocolName);
+            if (message.leader != null && $Object.hasOwnProperty.call(message, "leader") && message.leader !== "")
+                writer.uint32(/* id 5, wireType 2 =*/42).string(message.leader);
+            if (message.memberId != null && $Object.hasOwnProperty.call(message, "memberId") && message.memberId !== "")
+                writer.uint32(/* id 6, wireType 2 =*/50).string(message.memberId);
+            if (message.members != null && message.members.length)
+                for (var i = 0; i < message.members.length; ++i)
+                    $root.samsa.JoinGroupResponse.Member.encode(message.members[i], writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a JoinGroupResponse message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.JoinGroupResponse
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.JoinGroupResponse & samsa.JoinGroupResponse.$Shape} JoinGroupResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        JoinGroupResponse.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.JoinGroupResponse();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.errorCode = value;
+                        else
+                            delete message.errorCode;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.sint32())
+                            message.generationId = value;
+                        else
+                            delete message.generationId;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        message.protocolType = reader.stringVerify();
+                        message._protocolType = "protocolType";
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 2)
+                            break;
+                        message.protocolName = reader.stringVerify();
+                        message._protocolName = "protocolName";
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.leader = value;
+                        else
+                            delete message.leader;
+                        continue;
+                    }
+                case 6: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.memberId = value;
+                        else
+                            delete message.memberId;
+                        continue;
+                    }
+                case 7: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.members && message.members.length))
+                            message.members = [];
+                        message.members.push($root.samsa.JoinGroupResponse.Member.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        JoinGroupResponse.Member = (function() {
+
+            /**
+             * Properties of a Member.
+             * @typedef {Object} samsa.JoinGroupResponse.Member.$Properties
+             * @property {string} [memberId] Member memberId
+             * @property {string|null} [groupInstanceId] Member groupInstanceId
+             * @property {Uint8Array} [metadata] Member metadata
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Member.
+             * @memberof samsa.JoinGroupResponse
+             * @interface IMember
+             * @augments samsa.JoinGroupResponse.Member.$Properties
+             * @deprecated Use samsa.JoinGroupResponse.Member.$Properties instead.
+             */
+
+            /**
+             * Shape of a Member.
+             * @typedef {samsa.JoinGroupResponse.Member.$Properties} samsa.JoinGroupResponse.Member.$Shape
+             */
+
+            /**
+             * Constructs a new Member.
+             * @memberof samsa.JoinGroupResponse
+             * @classdesc Represents a Member.
+             * @constructor
+             * @param {samsa.JoinGroupResponse.Member.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Member = function (properties) {
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Member memberId.
+             * @member {string} memberId
+             * @memberof samsa.JoinGroupResponse.Member
+             * @instance
+             */
+            Member.prototype.memberId = "";
+
+            /**
+             * Member groupInstanceId.
+             * @member {string|null} groupInstanceId
+             * @memberof samsa.JoinGroupResponse.Member
+             * @instance
+             */
+            Member.prototype.groupInstanceId = null;
+
+            /**
+             * Member metadata.
+             * @member {Uint8Array} metadata
+             * @memberof samsa.JoinGroupResponse.Member
+             * @instance
+             */
+            Member.prototype.metadata = $util.newBuffer([]);
+
+            // OneOf field names bound to virtual getters and setters
+            var $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(Member.prototype, "_groupInstanceId", {
+                get: $util.oneOfGetter($oneOfFields = ["groupInstanceId"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
+             * Encodes the specified Member message. Does not implicitly {@link samsa.JoinGroupResponse.Member.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.JoinGroupResponse.Member
+             * @static
+             * @param {samsa.JoinGroupResponse.Member.$Properties} message Member message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Member.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.memberId != null && $Object.hasOwnProperty.call(message, "memberId") && message.memberId !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.memberId);
+                if (message.groupInstanceId != null && $Object.hasOwnProperty.call(message, "groupInstanceId"))
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.groupInstanceId);
+                if (message.metadata != null && $Object.hasOwnProperty.call(message, "metadata") && message.metadata.length)
+                    writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.metadata);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Member message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.JoinGroupResponse.Member
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.JoinGroupResponse.Member & samsa.JoinGroupResponse.Member.$Shape} Member
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Member.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.JoinGroupResponse.Member();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.memberId = value;
+                            else
+                                delete message.memberId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            message.groupInstanceId = reader.stringVerify();
+                            message._groupInstanceId = "groupInstanceId";
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.metadata = value;
+                            else
+                                delete message.metadata;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Member;
+        })();
+
+        return JoinGroupResponse;
+    })();
+
+    samsa.HeartbeatRequest = (function() {
+
+        /**
+         * Properties of a HeartbeatRequest.
+         * @typedef {Object} samsa.HeartbeatRequest.$Properties
+         * @property {string} [groupId] HeartbeatRequest groupId
+         * @property {number} [generationId] HeartbeatRequest generationId
+         * @property {string} [memberId] HeartbeatRequest memberId
+         * @property {string|null} [groupInstanceId] HeartbeatRequest groupInstanceId
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a HeartbeatRequest.
+         * @memberof samsa
+         * @interface IHeartbeatRequest
+         * @augments samsa.HeartbeatRequest.$Properties
+         * @deprecated Use samsa.HeartbeatRequest.$Properties instead.
+         */
+
+        /**
+         * Shape of a HeartbeatRequest.
+         * @typedef {samsa.HeartbeatRequest.$Properties} samsa.HeartbeatRequest.$Shape
+         */
+
+        /**
+         * Constructs a new HeartbeatRequest.
+         * @memberof samsa
+         * @classdesc Represents a HeartbeatRequest.
+         * @constructor
+         * @param {samsa.HeartbeatRequest.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var HeartbeatRequest = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * HeartbeatRequest groupId.
+         * @member {string} groupId
+         * @memberof samsa.HeartbeatRequest
+         * @instance
+         */
+        HeartbeatRequest.prototype.groupId = "";
+
+        /**
+         * HeartbeatRequest generationId.
+         * @member {number} generationId
+         * @memberof samsa.HeartbeatRequest
+         * @instance
+         */
+        HeartbeatRequest.prototype.generationId = 0;
+
+        /**
+         * HeartbeatRequest memberId.
+         * @member {string} memberId
+         * @memberof samsa.HeartbeatRequest
+         * @instance
+         */
+        HeartbeatRequest.prototype.memberId = "";
+
+        /**
+         * HeartbeatRequest groupInstanceId.
+         * @member {string|null} groupInstanceId
+         * @memberof samsa.HeartbeatRequest
+         * @instance
+         */
+        HeartbeatRequest.prototype.groupInstanceId = null;
+
+        // OneOf field names bound to virtual getters and setters
+        var $oneOfFields;
+
+        // Virtual OneOf for proto3 optional field
+        $Object.defineProperty(HeartbeatRequest.prototype, "_groupInstanceId", {
+            get: $util.oneOfGetter($oneOfFields = ["groupInstanceId"]),
+            set: $util.oneOfSetter($oneOfFields)
+        });
+
+        /**
+         * Encodes the specified HeartbeatRequest message. Does not implicitly {@link samsa.HeartbeatRequest.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.HeartbeatRequest
+         * @static
+         * @param {samsa.HeartbeatRequest.$Properties} message HeartbeatRequest message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        HeartbeatRequest.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.groupId != null && $Object.hasOwnProperty.call(message, "groupId") && message.groupId !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.groupId);
+            if (message.generationId != null && $Object.hasOwnProperty.call(message, "generationId") && message.generationId !== 0)
+                writer.uint32(/* id 2, wireType 0 =*/16).sint32(message.generationId);
+            if (message.memberId != null && $Object.hasOwnProperty.call(message, "memberId") && message.memberId !== "")
+                writer.uint32(/* id 3, wireType 2 =*/26).string(message.memberId);
+            if (message.groupInstanceId != null && $Object.hasOwnProperty.call(message, "groupInstanceId"))
+                writer.uint32(/* id 4, wireType 2 =*/34).string(message.groupInstanceId);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a HeartbeatRequest message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.HeartbeatRequest
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.HeartbeatRequest & samsa.HeartbeatRequest.$Shape} HeartbeatRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        HeartbeatRequest.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.HeartbeatRequest();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.groupId = value;
+                        else
+                            delete message.groupId;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.sint32())
+                            message.generationId = value;
+                        else
+                            delete message.generationId;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.memberId = value;
+                        else
+                            delete message.memberId;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 2)
+                            break;
+                        message.groupInstanceId = reader.stringVerify();
+                        message._groupInstanceId = "groupInstanceId";
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return HeartbeatRequest;
+    })();
+
+    samsa.HeartbeatResponse = (function() {
+
+        /**
+         * Properties of a HeartbeatResponse.
+         * @typedef {Object} samsa.HeartbeatResponse.$Properties
+         * @property {number} [errorCode] HeartbeatResponse errorCode
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a HeartbeatResponse.
+         * @memberof samsa
+         * @interface IHeartbeatResponse
+         * @augments samsa.HeartbeatResponse.$Properties
+         * @deprecated Use samsa.HeartbeatResponse.$Properties instead.
+         */
+
+        /**
+         * Shape of a HeartbeatResponse.
+         * @typedef {samsa.HeartbeatResponse.$Properties} samsa.HeartbeatResponse.$Shape
+         */
+
+        /**
+         * Constructs a new HeartbeatResponse.
+         * @memberof samsa
+         * @classdesc Represents a HeartbeatResponse.
+         * @constructor
+         * @param {samsa.HeartbeatResponse.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var HeartbeatResponse = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * HeartbeatResponse errorCode.
+         * @member {number} errorCode
+         * @memberof samsa.HeartbeatResponse
+         * @instance
+         */
+        HeartbeatResponse.prototype.errorCode = 0;
+
+        /**
+         * Encodes the specified HeartbeatResponse message. Does not implicitly {@link samsa.HeartbeatResponse.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.HeartbeatResponse
+         * @static
+         * @param {samsa.HeartbeatResponse.$Properties} message HeartbeatResponse message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        HeartbeatResponse.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.errorCode != null && $Object.hasOwnProperty.call(message, "errorCode") && message.errorCode !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).int32(message.errorCode);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a HeartbeatResponse message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.HeartbeatResponse
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.HeartbeatResponse & samsa.HeartbeatResponse.$Shape} HeartbeatResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        HeartbeatResponse.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.HeartbeatResponse();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.errorCode = value;
+                        else
+                            delete message.errorCode;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return HeartbeatResponse;
+    })();
+
+    samsa.LeaveGroupRequest = (function() {
+
+        /**
+         * Properties of a LeaveGroupRequest.
+         * @typedef {Object} samsa.LeaveGroupRequest.$Properties
+         * @property {string} [groupId] LeaveGroupRequest groupId
+         * @property {Array.<samsa.LeaveGroupRequest.Member.$Properties>} [members] LeaveGroupRequest members
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a LeaveGroupRequest.
+         * @memberof samsa
+         * @interface ILeaveGroupRequest
+         * @augments samsa.LeaveGroupRequest.$Properties
+         * @deprecated Use samsa.LeaveGroupRequest.$Properties instead.
+         */
+
+        /**
+         * Shape of a LeaveGroupRequest.
+         * @typedef {samsa.LeaveGroupRequest.$Properties} samsa.LeaveGroupRequest.$Shape
+         */
+
+        /**
+         * Constructs a new LeaveGroupRequest.
+         * @memberof samsa
+         * @classdesc Represents a LeaveGroupRequest.
+         * @constructor
+         * @param {samsa.LeaveGroupRequest.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var LeaveGroupRequest = function (properties) {
+            this.members = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * LeaveGroupRequest groupId.
+         * @member {string} groupId
+         * @memberof samsa.LeaveGroupRequest
+         * @instance
+         */
+        LeaveGroupRequest.prototype.groupId = "";
+
+        /**
+         * LeaveGroupRequest members.
+         * @member {Array.<samsa.LeaveGroupRequest.Member>} members
+         * @memberof samsa.LeaveGroupRequest
+         * @instance
+         */
+        LeaveGroupRequest.prototype.members = $util.emptyArray;
+
+        /**
+         * Encodes the specified LeaveGroupRequest message. Does not implicitly {@link samsa.LeaveGroupRequest.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.LeaveGroupRequest
+         * @static
+         * @param {samsa.LeaveGroupRequest.$Properties} message LeaveGroupRequest message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        LeaveGroupRequest.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.groupId != null && $Object.hasOwnProperty.call(message, "groupId") && message.groupId !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.groupId);
+            if (message.members != null && message.members.length)
+                for (var i = 0; i < message.members.length; ++i)
+                    $root.samsa.LeaveGroupRequest.Member.encode(message.members[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a LeaveGroupRequest message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.LeaveGroupRequest
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.LeaveGroupRequest & samsa.LeaveGroupRequest.$Shape} LeaveGroupRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        LeaveGroupRequest.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.LeaveGroupRequest();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.groupId = value;
+                        else
+                            delete message.groupId;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.members && message.members.length))
+                            message.members = [];
+                        message.members.push($root.samsa.LeaveGroupRequest.Member.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        LeaveGroupRequest.Member = (function() {
+
+            /**
+             * Properties of a Member.
+             * @typedef {Object} samsa.LeaveGroupRequest.Member.$Properties
+             * @property {string} [memberId] Member memberId
+             * @property {string|null} [groupInstanceId] Member groupInstanceId
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Member.
+             * @memberof samsa.LeaveGroupRequest
+             * @interface IMember
+             * @augments samsa.LeaveGroupRequest.Member.$Properties
+             * @deprecated Use samsa.LeaveGroupRequest.Member.$Properties instead.
+             */
+
+            /**
+             * Shape of a Member.
+             * @typedef {samsa.LeaveGroupRequest.Member.$Properties} samsa.LeaveGroupRequest.Member.$Shape
+             */
+
+            /**
+             * Constructs a new Member.
+             * @memberof samsa.LeaveGroupRequest
+             * @classdesc Represents a Member.
+             * @constructor
+             * @param {samsa.LeaveGroupRequest.Member.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Member = function (properties) {
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Member memberId.
+             * @member {string} memberId
+             * @memberof samsa.LeaveGroupRequest.Member
+             * @instance
+             */
+            Member.prototype.memberId = "";
+
+            /**
+             * Member groupInstanceId.
+             * @member {string|null} groupInstanceId
+             * @memberof samsa.LeaveGroupRequest.Member
+             * @instance
+             */
+            Member.prototype.groupInstanceId = null;
+
+            // OneOf field names bound to virtual getters and setters
+            var $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(Member.prototype, "_groupInstanceId", {
+                get: $util.oneOfGetter($oneOfFields = ["groupInstanceId"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
+             * Encodes the specified Member message. Does not implicitly {@link samsa.LeaveGroupRequest.Member.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.LeaveGroupRequest.Member
+             * @static
+             * @param {samsa.LeaveGroupRequest.Member.$Properties} message Member message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Member.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.memberId != null && $Object.hasOwnProperty.call(message, "memberId") && message.memberId !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.memberId);
+                if (message.groupInstanceId != null && $Object.hasOwnProperty.call(message, "groupInstanceId"))
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.groupInstanceId);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Member message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.LeaveGroupRequest.Member
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.LeaveGroupRequest.Member & samsa.LeaveGroupRequest.Member.$Shape} Member
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Member.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.LeaveGroupRequest.Member();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.memberId = value;
+                            else
+                                delete message.memberId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            message.groupInstanceId = reader.stringVerify();
+                            message._groupInstanceId = "groupInstanceId";
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Member;
+        })();
+
+        return LeaveGroupRequest;
+    })();
+
+    samsa.LeaveGroupResponse = (function() {
+
+        /**
+         * Properties of a LeaveGroupResponse.
+         * @typedef {Object} samsa.LeaveGroupResponse.$Properties
+         * @property {number} [errorCode] LeaveGroupResponse errorCode
+         * @property {Array.<samsa.LeaveGroupResponse.Member.$Properties>} [members] LeaveGroupResponse members
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a LeaveGroupResponse.
+         * @memberof samsa
+         * @interface ILeaveGroupResponse
+         * @augments samsa.LeaveGroupResponse.$Properties
+         * @deprecated Use samsa.LeaveGroupResponse.$Properties instead.
+         */
+
+        /**
+         * Shape of a LeaveGroupResponse.
+         * @typedef {samsa.LeaveGroupResponse.$Properties} samsa.LeaveGroupResponse.$Shape
+         */
+
+        /**
+         * Constructs a new LeaveGroupResponse.
+         * @memberof samsa
+         * @classdesc Represents a LeaveGroupResponse.
+         * @constructor
+         * @param {samsa.LeaveGroupResponse.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var LeaveGroupResponse = function (properties) {
+            this.members = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * LeaveGroupResponse errorCode.
+         * @member {number} errorCode
+         * @memberof samsa.LeaveGroupResponse
+         * @instance
+         */
+        LeaveGroupResponse.prototype.errorCode = 0;
+
+        /**
+         * LeaveGroupResponse members.
+         * @member {Array.<samsa.LeaveGroupResponse.Member>} members
+         * @memberof samsa.LeaveGroupResponse
+         * @instance
+         */
+        LeaveGroupResponse.prototype.members = $util.emptyArray;
+
+        /**
+         * Encodes the specified LeaveGroupResponse message. Does not implicitly {@link samsa.LeaveGroupResponse.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.LeaveGroupResponse
+         * @static
+         * @param {samsa.LeaveGroupResponse.$Properties} message LeaveGroupResponse message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        LeaveGroupResponse.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.errorCode != null && $Object.hasOwnProperty.call(message, "errorCode") && message.errorCode !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).int32(message.errorCode);
+            if (message.members != null && message.members.length)
+                for (var i = 0; i < message.members.length; ++i)
+                    $root.samsa.LeaveGroupResponse.Member.encode(message.members[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a LeaveGroupResponse message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.LeaveGroupResponse
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.LeaveGroupResponse & samsa.LeaveGroupResponse.$Shape} LeaveGroupResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        LeaveGroupResponse.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.LeaveGroupResponse();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.errorCode = value;
+                        else
+                            delete message.errorCode;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.members && message.members.length))
+                            message.members = [];
+                        message.members.push($root.samsa.LeaveGroupResponse.Member.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        LeaveGroupResponse.Member = (function() {
+
+            /**
+             * Properties of a Member.
+             * @typedef {Object} samsa.LeaveGroupResponse.Member.$Properties
+             * @property {string} [memberId] Member memberId
+             * @property {string|null} [groupInstanceId] Member groupInstanceId
+             * @property {number} [errorCode] Member errorCode
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Member.
+             * @memberof samsa.LeaveGroupResponse
+             * @interface IMember
+             * @augments samsa.LeaveGroupResponse.Member.$Properties
+             * @deprecated Use samsa.LeaveGroupResponse.Member.$Properties instead.
+             */
+
+            /**
+             * Shape of a Member.
+             * @typedef {samsa.LeaveGroupResponse.Member.$Properties} samsa.LeaveGroupResponse.Member.$Shape
+             */
+
+            /**
+             * Constructs a new Member.
+             * @memberof samsa.LeaveGroupResponse
+             * @classdesc Represents a Member.
+             * @constructor
+             * @param {samsa.LeaveGroupResponse.Member.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Member = function (properties) {
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Member memberId.
+             * @member {string} memberId
+             * @memberof samsa.LeaveGroupResponse.Member
+             * @instance
+             */
+            Member.prototype.memberId = "";
+
+            /**
+             * Member groupInstanceId.
+             * @member {string|null} groupInstanceId
+             * @memberof samsa.LeaveGroupResponse.Member
+             * @instance
+             */
+            Member.prototype.groupInstanceId = null;
+
+            /**
+             * Member errorCode.
+             * @member {number} errorCode
+             * @memberof samsa.LeaveGroupResponse.Member
+             * @instance
+             */
+            Member.prototype.errorCode = 0;
+
+            // OneOf field names bound to virtual getters and setters
+            var $oneOfFields;
+
+            // Virtual OneOf for proto3 optional field
+            $Object.defineProperty(Member.prototype, "_groupInstanceId", {
+                get: $util.oneOfGetter($oneOfFields = ["groupInstanceId"]),
+                set: $util.oneOfSetter($oneOfFields)
+            });
+
+            /**
+             * Encodes the specified Member message. Does not implicitly {@link samsa.LeaveGroupResponse.Member.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.LeaveGroupResponse.Member
+             * @static
+             * @param {samsa.LeaveGroupResponse.Member.$Properties} message Member message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Member.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.memberId != null && $Object.hasOwnProperty.call(message, "memberId") && message.memberId !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.memberId);
+                if (message.groupInstanceId != null && $Object.hasOwnProperty.call(message, "groupInstanceId"))
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.groupInstanceId);
+                if (message.errorCode != null && $Object.hasOwnProperty.call(message, "errorCode") && message.errorCode !== 0)
+                    writer.uint32(/* id 3, wireType 0 =*/24).int32(message.errorCode);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Member message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.LeaveGroupResponse.Member
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.LeaveGroupResponse.Member & samsa.LeaveGroupResponse.Member.$Shape} Member
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Member.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.LeaveGroupResponse.Member();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.memberId = value;
+                            else
+                                delete message.memberId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            message.groupInstanceId = reader.stringVerify();
+                            message._groupInstanceId = "groupInstanceId";
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.errorCode = value;
+                            else
+                                delete message.errorCode;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Member;
+        })();
+
+        return LeaveGroupResponse;
+    })();
+
+    samsa.SyncGroupRequest = (function() {
+
+        /**
+         * Properties of a SyncGroupRequest.
+         * @typedef {Object} samsa.SyncGroupRequest.$Properties
+         * @property {string} [groupId] SyncGroupRequest groupId
+         * @property {number} [generationId] SyncGroupRequest generationId
+         * @property {string} [memberId] SyncGroupRequest memberId
+         * @property {string|null} [groupInstanceId] SyncGroupRequest groupInstanceId
+         * @property {string|null} [protocolType] SyncGroupRequest protocolType
+         * @property {string|null} [protocolName] SyncGroupRequest protocolName
+         * @property {Array.<samsa.SyncGroupRequest.Assignment.$Properties>} [assignments] SyncGroupRequest assignments
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a SyncGroupRequest.
+         * @memberof samsa
+         * @interface ISyncGroupRequest
+         * @augments samsa.SyncGroupRequest.$Properties
+         * @deprecated Use samsa.SyncGroupRequest.$Properties instead.
+         */
+
+        /**
+         * Shape of a SyncGroupRequest.
+         * @typedef {samsa.SyncGroupRequest.$Properties} samsa.SyncGroupRequest.$Shape
+         */
+
+        /**
+         * Constructs a new SyncGroupRequest.
+         * @memberof samsa
+         * @classdesc Represents a SyncGroupRequest.
+         * @constructor
+         * @param {samsa.SyncGroupRequest.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var SyncGroupRequest = function (properties) {
+            this.assignments = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * SyncGroupRequest groupId.
+         * @member {string} groupId
+         * @memberof samsa.SyncGroupRequest
+         * @instance
+         */
+        SyncGroupRequest.prototype.groupId = "";
+
+        /**
+         * SyncGroupRequest generationId.
+         * @member {number} generationId
+         * @memberof samsa.SyncGroupRequest
+         * @instance
+         */
+        SyncGroupRequest.prototype.generationId = 0;
+
+        /**
+         * SyncGroupRequest memberId.
+         * @member {string} memberId
+         * @memberof samsa.SyncGroupRequest
+         * @instance
+         */
+        SyncGroupRequest.prototype.memberId = "";
+
+        /**
+         * SyncGroupRequest groupInstanceId.
+         * @member {string|null} groupInstanceId
+         * @memberof samsa.SyncGroupRequest
+         * @instance
+         */
+        SyncGroupRequest.prototype.groupInstanceId = null;
+
+        /**
+         * SyncGroupRequest protocolType.
+         * @member {string|null} protocolType
+         * @memberof samsa.SyncGroupRequest
+         * @instance
+         */
+        SyncGroupRequest.prototype.protocolType = null;
+
+        /**
+         * SyncGroupRequest protocolName.
+         * @member {string|null} protocolName
+         * @memberof samsa.SyncGroupRequest
+         * @instance
+         */
+        SyncGroupRequest.prototype.protocolName = null;
+
+        /**
+         * SyncGroupRequest assignments.
+         * @member {Array.<samsa.SyncGroupRequest.Assignment>} assignments
+         * @memberof samsa.SyncGroupRequest
+         * @instance
+         */
+        SyncGroupRequest.prototype.assignments = $util.emptyArray;
+
+        // OneOf field names bound to virtual getters and setters
+        var $oneOfFields;
+
+        // Virtual OneOf for proto3 optional field
+        $Object.defineProperty(SyncGroupRequest.prototype, "_groupInstanceId", {
+            get: $util.oneOfGetter($oneOfFields = ["groupInstanceId"]),
+            set: $util.oneOfSetter($oneOfFields)
+        });
+
+        // Virtual OneOf for proto3 optional field
+        $Object.defineProperty(SyncGroupRequest.prototype, "_protocolType", {
+            get: $util.oneOfGetter($oneOfFields = ["protocolType"]),
+            set: $util.oneOfSetter($oneOfFields)
+        });
+
+        // Virtual OneOf for proto3 optional field
+        $Object.defineProperty(SyncGroupRequest.prototype, "_protocolName", {
+            get: $util.oneOfGetter($oneOfFields = ["protocolName"]),
+            set: $util.oneOfSetter($oneOfFields)
+        });
+
+        /**
+         * Encodes the specified SyncGroupRequest message. Does not implicitly {@link samsa.SyncGroupRequest.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.SyncGroupRequest
+         * @static
+         * @param {samsa.SyncGroupRequest.$Properties} message SyncGroupRequest message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        SyncGroupRequest.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.groupId != null && $Object.hasOwnProperty.call(message, "groupId") && message.groupId !== "")
+                writer.uint32(/* id 1, wireType 2 =*/10).string(message.groupId);
+            if (message.generationId != null && $Object.hasOwnProperty.call(message, "generationId") && message.generationId !== 0)
+                writer.uint32(/* id 2, wireType 0 =*/16).sint32(message.generationId);
+            if (message.memberId != null && $Object.hasOwnProperty.call(message, "memberId") && message.memberId !== "")
+                writer.uint32(/* id 3, wireType 2 =*/26).string(message.memberId);
+            if (message.groupInstanceId != null && $Object.hasOwnProperty.call(message, "groupInstanceId"))
+                writer.uint32(/* id 4, wireType 2 =*/34).string(message.groupInstanceId);
+            if (message.protocolType != null && $Object.hasOwnProperty.call(message, "protocolType"))
+                writer.uint32(/* id 5, wireType 2 =*/42).string(message.protocolType);
+            if (message.protocolName != null && $Object.hasOwnProperty.call(message, "protocolName"))
+                writer.uint32(/* id 6, wireType 2 =*/50).string(message.protocolName);
+            if (message.assignments != null && message.assignments.length)
+                for (var i = 0; i < message.assignments.length; ++i)
+                    $root.samsa.SyncGroupRequest.Assignment.encode(message.assignments[i], writer.uint32(/* id 7, wireType 2 =*/58).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a SyncGroupRequest message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.SyncGroupRequest
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.SyncGroupRequest & samsa.SyncGroupRequest.$Shape} SyncGroupRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        SyncGroupRequest.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.SyncGroupRequest();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.groupId = value;
+                        else
+                            delete message.groupId;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.sint32())
+                            message.generationId = value;
+                        else
+                            delete message.generationId;
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.stringVerify()).length)
+                            message.memberId = value;
+                        else
+                            delete message.memberId;
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 2)
+                            break;
+                        message.groupInstanceId = reader.stringVerify();
+                        message._groupInstanceId = "groupInstanceId";
+                        continue;
+                    }
+                case 5: {
+                        if (wireType !== 2)
+                            break;
+                        message.protocolType = reader.stringVerify();
+                        message._protocolType = "protocolType";
+                        continue;
+                    }
+                case 6: {
+                        if (wireType !== 2)
+                            break;
+                        message.protocolName = reader.stringVerify();
+                        message._protocolName = "protocolName";
+                        continue;
+                    }
+                case 7: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.assignments && message.assignments.length))
+                            message.assignments = [];
+                        message.assignments.push($root.samsa.SyncGroupRequest.Assignment.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        SyncGroupRequest.Assignment = (function() {
+
+            /**
+             * Properties of an Assignment.
+             * @typedef {Object} samsa.SyncGroupRequest.Assignment.$Properties
+             * @property {string} [memberId] Assignment memberId
+             * @property {Uint8Array} [assignment] Assignment assignment
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of an Assignment.
+             * @memberof samsa.SyncGroupRequest
+             * @interface IAssignment
+             * @augments samsa.SyncGroupRequest.Assignment.$Properties
+             * @deprecated Use samsa.SyncGroupRequest.Assignment.$Properties instead.
+             */
+
+            /**
+             * Shape of an Assignment.
+             * @typedef {samsa.SyncGroupRequest.Assignment.$Properties} samsa.SyncGroupRequest.Assignment.$Shape
+             */
+
+            /**
+             * Constructs a new Assignment.
+             * @memberof samsa.SyncGroupRequest
+             * @classdesc Represents an Assignment.
+             * @constructor
+             * @param {samsa.SyncGroupRequest.Assignment.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Assignment = function (properties) {
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Assignment memberId.
+             * @member {string} memberId
+             * @memberof samsa.SyncGroupRequest.Assignment
+             * @instance
+             */
+            Assignment.prototype.memberId = "";
+
+            /**
+             * Assignment assignment.
+             * @member {Uint8Array} assignment
+             * @memberof samsa.SyncGroupRequest.Assignment
+             * @instance
+             */
+            Assignment.prototype.assignment = $util.newBuffer([]);
+
+            /**
+             * Encodes the specified Assignment message. Does not implicitly {@link samsa.SyncGroupRequest.Assignment.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.SyncGroupRequest.Assignment
+             * @static
+             * @param {samsa.SyncGroupRequest.Assignment.$Properties} message Assignment message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Assignment.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.memberId != null && $Object.hasOwnProperty.call(message, "memberId") && message.memberId !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.memberId);
+                if (message.assignment != null && $Object.hasOwnProperty.call(message, "assignment") && message.assignment.length)
+                    writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.assignment);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes an Assignment message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.SyncGroupRequest.Assignment
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.SyncGroupRequest.Assignment & samsa.SyncGroupRequest.Assignment.$Shape} Assignment
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Assignment.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.SyncGroupRequest.Assignment();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.memberId = value;
+                            else
+                                delete message.memberId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.bytes()).length)
+                                message.assignment = value;
+                            else
+                                delete message.assignment;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Assignment;
+        })();
+
+        return SyncGroupRequest;
+    })();
+
+    samsa.SyncGroupResponse = (function() {
+
+        /**
+         * Properties of a SyncGroupResponse.
+         * @typedef {Object} samsa.SyncGroupResponse.$Properties
+         * @property {number} [errorCode] SyncGroupResponse errorCode
+         * @property {string|null} [protocolType] SyncGroupResponse protocolType
+         * @property {string|null} [protocolName] SyncGroupResponse protocolName
+         * @property {Uint8Array} [assignment] SyncGroupResponse assignment
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a SyncGroupResponse.
+         * @memberof samsa
+         * @interface ISyncGroupResponse
+         * @augments samsa.SyncGroupResponse.$Properties
+         * @deprecated Use samsa.SyncGroupResponse.$Properties instead.
+         */
+
+        /**
+         * Shape of a SyncGroupResponse.
+         * @typedef {samsa.SyncGroupResponse.$Properties} samsa.SyncGroupResponse.$Shape
+         */
+
+        /**
+         * Constructs a new SyncGroupResponse.
+         * @memberof samsa
+         * @classdesc Represents a SyncGroupResponse.
+         * @constructor
+         * @param {samsa.SyncGroupResponse.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var SyncGroupResponse = function (properties) {
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * SyncGroupResponse errorCode.
+         * @member {number} errorCode
+         * @memberof samsa.SyncGroupResponse
+         * @instance
+         */
+        SyncGroupResponse.prototype.errorCode = 0;
+
+        /**
+         * SyncGroupResponse protocolType.
+         * @member {string|null} protocolType
+         * @memberof samsa.SyncGroupResponse
+         * @instance
+         */
+        SyncGroupResponse.prototype.protocolType = null;
+
+        /**
+         * SyncGroupResponse protocolName.
+         * @member {string|null} protocolName
+         * @memberof samsa.SyncGroupResponse
+         * @instance
+         */
+        SyncGroupResponse.prototype.protocolName = null;
+
+        /**
+         * SyncGroupResponse assignment.
+         * @member {Uint8Array} assignment
+         * @memberof samsa.SyncGroupResponse
+         * @instance
+         */
+        SyncGroupResponse.prototype.assignment = $util.newBuffer([]);
+
+        // OneOf field names bound to virtual getters and setters
+        var $oneOfFields;
+
+        // Virtual OneOf for proto3 optional field
+        $Object.defineProperty(SyncGroupResponse.prototype, "_protocolType", {
+            get: $util.oneOfGetter($oneOfFields = ["protocolType"]),
+            set: $util.oneOfSetter($oneOfFields)
+        });
+
+        // Virtual OneOf for proto3 optional field
+        $Object.defineProperty(SyncGroupResponse.prototype, "_protocolName", {
+            get: $util.oneOfGetter($oneOfFields = ["protocolName"]),
+            set: $util.oneOfSetter($oneOfFields)
+        });
+
+        /**
+         * Encodes the specified SyncGroupResponse message. Does not implicitly {@link samsa.SyncGroupResponse.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.SyncGroupResponse
+         * @static
+         * @param {samsa.SyncGroupResponse.$Properties} message SyncGroupResponse message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        SyncGroupResponse.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.errorCode != null && $Object.hasOwnProperty.call(message, "errorCode") && message.errorCode !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).int32(message.errorCode);
+            if (message.protocolType != null && $Object.hasOwnProperty.call(message, "protocolType"))
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.protocolType);
+            if (message.protocolName != null && $Object.hasOwnProperty.call(message, "protocolName"))
+                writer.uint32(/* id 3, wireType 2 =*/26).string(message.protocolName);
+            if (message.assignment != null && $Object.hasOwnProperty.call(message, "assignment") && message.assignment.length)
+                writer.uint32(/* id 4, wireType 2 =*/34).bytes(message.assignment);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a SyncGroupResponse message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.SyncGroupResponse
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.SyncGroupResponse & samsa.SyncGroupResponse.$Shape} SyncGroupResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        SyncGroupResponse.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.SyncGroupResponse();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.errorCode = value;
+                        else
+                            delete message.errorCode;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        message.protocolType = reader.stringVerify();
+                        message._protocolType = "protocolType";
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        message.protocolName = reader.stringVerify();
+                        message._protocolName = "protocolName";
+                        continue;
+                    }
+                case 4: {
+                        if (wireType !== 2)
+                            break;
+                        if ((value = reader.bytes()).length)
+                            message.assignment = value;
+                        else
+                            delete message.assignment;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return SyncGroupResponse;
+    })();
+
+    samsa.ListGroupsRequest = (function() {
+
+        /**
+         * Properties of a ListGroupsRequest.
+         * @typedef {Object} samsa.ListGroupsRequest.$Properties
+         * @property {Array.<string>} [statesFilter] ListGroupsRequest statesFilter
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a ListGroupsRequest.
+         * @memberof samsa
+         * @interface IListGroupsRequest
+         * @augments samsa.ListGroupsRequest.$Properties
+         * @deprecated Use samsa.ListGroupsRequest.$Properties instead.
+         */
+
+        /**
+         * Shape of a ListGroupsRequest.
+         * @typedef {samsa.ListGroupsRequest.$Properties} samsa.ListGroupsRequest.$Shape
+         */
+
+        /**
+         * Constructs a new ListGroupsRequest.
+         * @memberof samsa
+         * @classdesc Represents a ListGroupsRequest.
+         * @constructor
+         * @param {samsa.ListGroupsRequest.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var ListGroupsRequest = function (properties) {
+            this.statesFilter = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * ListGroupsRequest statesFilter.
+         * @member {Array.<string>} statesFilter
+         * @memberof samsa.ListGroupsRequest
+         * @instance
+         */
+        ListGroupsRequest.prototype.statesFilter = $util.emptyArray;
+
+        /**
+         * Encodes the specified ListGroupsRequest message. Does not implicitly {@link samsa.ListGroupsRequest.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.ListGroupsRequest
+         * @static
+         * @param {samsa.ListGroupsRequest.$Properties} message ListGroupsRequest message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        ListGroupsRequest.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.statesFilter != null && message.statesFilter.length)
+                for (var i = 0; i < message.statesFilter.length; ++i)
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.statesFilter[i]);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a ListGroupsRequest message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.ListGroupsRequest
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.ListGroupsRequest & samsa.ListGroupsRequest.$Shape} ListGroupsRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        ListGroupsRequest.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.ListGroupsRequest();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.statesFilter && message.statesFilter.length))
+                            message.statesFilter = [];
+                        message.statesFilter.push(reader.stringVerify());
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        return ListGroupsRequest;
+    })();
+
+    samsa.ListGroupsResponse = (function() {
+
+        /**
+         * Properties of a ListGroupsResponse.
+         * @typedef {Object} samsa.ListGroupsResponse.$Properties
+         * @property {number} [errorCode] ListGroupsResponse errorCode
+         * @property {Array.<samsa.ListGroupsResponse.Group.$Properties>} [groups] ListGroupsResponse groups
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a ListGroupsResponse.
+         * @memberof samsa
+         * @interface IListGroupsResponse
+         * @augments samsa.ListGroupsResponse.$Properties
+         * @deprecated Use samsa.ListGroupsResponse.$Properties instead.
+         */
+
+        /**
+         * Shape of a ListGroupsResponse.
+         * @typedef {samsa.ListGroupsResponse.$Properties} samsa.ListGroupsResponse.$Shape
+         */
+
+        /**
+         * Constructs a new ListGroupsResponse.
+         * @memberof samsa
+         * @classdesc Represents a ListGroupsResponse.
+         * @constructor
+         * @param {samsa.ListGroupsResponse.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var ListGroupsResponse = function (properties) {
+            this.groups = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * ListGroupsResponse errorCode.
+         * @member {number} errorCode
+         * @memberof samsa.ListGroupsResponse
+         * @instance
+         */
+        ListGroupsResponse.prototype.errorCode = 0;
+
+        /**
+         * ListGroupsResponse groups.
+         * @member {Array.<samsa.ListGroupsResponse.Group>} groups
+         * @memberof samsa.ListGroupsResponse
+         * @instance
+         */
+        ListGroupsResponse.prototype.groups = $util.emptyArray;
+
+        /**
+         * Encodes the specified ListGroupsResponse message. Does not implicitly {@link samsa.ListGroupsResponse.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.ListGroupsResponse
+         * @static
+         * @param {samsa.ListGroupsResponse.$Properties} message ListGroupsResponse message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        ListGroupsResponse.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.errorCode != null && $Object.hasOwnProperty.call(message, "errorCode") && message.errorCode !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).int32(message.errorCode);
+            if (message.groups != null && message.groups.length)
+                for (var i = 0; i < message.groups.length; ++i)
+                    $root.samsa.ListGroupsResponse.Group.encode(message.groups[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a ListGroupsResponse message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.ListGroupsResponse
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.ListGroupsResponse & samsa.ListGroupsResponse.$Shape} ListGroupsResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        ListGroupsResponse.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.ListGroupsResponse();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.errorCode = value;
+                        else
+                            delete message.errorCode;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.groups && message.groups.length))
+                            message.groups = [];
+                        message.groups.push($root.samsa.ListGroupsResponse.Group.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        ListGroupsResponse.Group = (function() {
+
+            /**
+             * Properties of a Group.
+             * @typedef {Object} samsa.ListGroupsResponse.Group.$Properties
+             * @property {string} [groupId] Group groupId
+             * @property {string} [protocolType] Group protocolType
+             * @property {string} [groupState] Group groupState
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Group.
+             * @memberof samsa.ListGroupsResponse
+             * @interface IGroup
+             * @augments samsa.ListGroupsResponse.Group.$Properties
+             * @deprecated Use samsa.ListGroupsResponse.Group.$Properties instead.
+             */
+
+            /**
+             * Shape of a Group.
+             * @typedef {samsa.ListGroupsResponse.Group.$Properties} samsa.ListGroupsResponse.Group.$Shape
+             */
+
+            /**
+             * Constructs a new Group.
+             * @memberof samsa.ListGroupsResponse
+             * @classdesc Represents a Group.
+             * @constructor
+             * @param {samsa.ListGroupsResponse.Group.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Group = function (properties) {
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Group groupId.
+             * @member {string} groupId
+             * @memberof samsa.ListGroupsResponse.Group
+             * @instance
+             */
+            Group.prototype.groupId = "";
+
+            /**
+             * Group protocolType.
+             * @member {string} protocolType
+             * @memberof samsa.ListGroupsResponse.Group
+             * @instance
+             */
+            Group.prototype.protocolType = "";
+
+            /**
+             * Group groupState.
+             * @member {string} groupState
+             * @memberof samsa.ListGroupsResponse.Group
+             * @instance
+             */
+            Group.prototype.groupState = "";
+
+            /**
+             * Encodes the specified Group message. Does not implicitly {@link samsa.ListGroupsResponse.Group.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.ListGroupsResponse.Group
+             * @static
+             * @param {samsa.ListGroupsResponse.Group.$Properties} message Group message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Group.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.groupId != null && $Object.hasOwnProperty.call(message, "groupId") && message.groupId !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.groupId);
+                if (message.protocolType != null && $Object.hasOwnProperty.call(message, "protocolType") && message.protocolType !== "")
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.protocolType);
+                if (message.groupState != null && $Object.hasOwnProperty.call(message, "groupState") && message.groupState !== "")
+                    writer.uint32(/* id 3, wireType 2 =*/26).string(message.groupState);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Group message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.ListGroupsResponse.Group
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.ListGroupsResponse.Group & samsa.ListGroupsResponse.Group.$Shape} Group
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Group.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.ListGroupsResponse.Group();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.groupId = value;
+                            else
+                                delete message.groupId;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.protocolType = value;
+                            else
+                                delete message.protocolType;
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.groupState = value;
+                            else
+                                delete message.groupState;
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Group;
+        })();
+
+        return ListGroupsResponse;
+    })();
+
+    samsa.ListPartitionReassignmentsRequest = (function() {
+
+        /**
+         * Properties of a ListPartitionReassignmentsRequest.
+         * @typedef {Object} samsa.ListPartitionReassignmentsRequest.$Properties
+         * @property {number} [timeoutMs] ListPartitionReassignmentsRequest timeoutMs
+         * @property {Array.<samsa.ListPartitionReassignmentsRequest.Topic.$Properties>} [topics] ListPartitionReassignmentsRequest topics
+         * @property {boolean} [allTopics] ListPartitionReassignmentsRequest allTopics
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a ListPartitionReassignmentsRequest.
+         * @memberof samsa
+         * @interface IListPartitionReassignmentsRequest
+         * @augments samsa.ListPartitionReassignmentsRequest.$Properties
+         * @deprecated Use samsa.ListPartitionReassignmentsRequest.$Properties instead.
+         */
+
+        /**
+         * Shape of a ListPartitionReassignmentsRequest.
+         * @typedef {samsa.ListPartitionReassignmentsRequest.$Properties} samsa.ListPartitionReassignmentsRequest.$Shape
+         */
+
+        /**
+         * Constructs a new ListPartitionReassignmentsRequest.
+         * @memberof samsa
+         * @classdesc Represents a ListPartitionReassignmentsRequest.
+         * @constructor
+         * @param {samsa.ListPartitionReassignmentsRequest.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var ListPartitionReassignmentsRequest = function (properties) {
+            this.topics = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * ListPartitionReassignmentsRequest timeoutMs.
+         * @member {number} timeoutMs
+         * @memberof samsa.ListPartitionReassignmentsRequest
+         * @instance
+         */
+        ListPartitionReassignmentsRequest.prototype.timeoutMs = 0;
+
+        /**
+         * ListPartitionReassignmentsRequest topics.
+         * @member {Array.<samsa.ListPartitionReassignmentsRequest.Topic>} topics
+         * @memberof samsa.ListPartitionReassignmentsRequest
+         * @instance
+         */
+        ListPartitionReassignmentsRequest.prototype.topics = $util.emptyArray;
+
+        /**
+         * ListPartitionReassignmentsRequest allTopics.
+         * @member {boolean} allTopics
+         * @memberof samsa.ListPartitionReassignmentsRequest
+         * @instance
+         */
+        ListPartitionReassignmentsRequest.prototype.allTopics = false;
+
+        /**
+         * Encodes the specified ListPartitionReassignmentsRequest message. Does not implicitly {@link samsa.ListPartitionReassignmentsRequest.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.ListPartitionReassignmentsRequest
+         * @static
+         * @param {samsa.ListPartitionReassignmentsRequest.$Properties} message ListPartitionReassignmentsRequest message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        ListPartitionReassignmentsRequest.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.timeoutMs != null && $Object.hasOwnProperty.call(message, "timeoutMs") && message.timeoutMs !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).int32(message.timeoutMs);
+            if (message.topics != null && message.topics.length)
+                for (var i = 0; i < message.topics.length; ++i)
+                    $root.samsa.ListPartitionReassignmentsRequest.Topic.encode(message.topics[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+            if (message.allTopics != null && $Object.hasOwnProperty.call(message, "allTopics") && message.allTopics !== false)
+                writer.uint32(/* id 3, wireType 0 =*/24).bool(message.allTopics);
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a ListPartitionReassignmentsRequest message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.ListPartitionReassignmentsRequest
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.ListPartitionReassignmentsRequest & samsa.ListPartitionReassignmentsRequest.$Shape} ListPartitionReassignmentsRequest
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        ListPartitionReassignmentsRequest.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.ListPartitionReassignmentsRequest();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.timeoutMs = value;
+                        else
+                            delete message.timeoutMs;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.topics && message.topics.length))
+                            message.topics = [];
+                        message.topics.push($root.samsa.ListPartitionReassignmentsRequest.Topic.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.bool())
+                            message.allTopics = value;
+                        else
+                            delete message.allTopics;
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        ListPartitionReassignmentsRequest.Topic = (function() {
+
+            /**
+             * Properties of a Topic.
+             * @typedef {Object} samsa.ListPartitionReassignmentsRequest.Topic.$Properties
+             * @property {string} [name] Topic name
+             * @property {Array.<number>} [partitionIndexes] Topic partitionIndexes
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Topic.
+             * @memberof samsa.ListPartitionReassignmentsRequest
+             * @interface ITopic
+             * @augments samsa.ListPartitionReassignmentsRequest.Topic.$Properties
+             * @deprecated Use samsa.ListPartitionReassignmentsRequest.Topic.$Properties instead.
+             */
+
+            /**
+             * Shape of a Topic.
+             * @typedef {samsa.ListPartitionReassignmentsRequest.Topic.$Properties} samsa.ListPartitionReassignmentsRequest.Topic.$Shape
+             */
+
+            /**
+             * Constructs a new Topic.
+             * @memberof samsa.ListPartitionReassignmentsRequest
+             * @classdesc Represents a Topic.
+             * @constructor
+             * @param {samsa.ListPartitionReassignmentsRequest.Topic.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Topic = function (properties) {
+                this.partitionIndexes = [];
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Topic name.
+             * @member {string} name
+             * @memberof samsa.ListPartitionReassignmentsRequest.Topic
+             * @instance
+             */
+            Topic.prototype.name = "";
+
+            /**
+             * Topic partitionIndexes.
+             * @member {Array.<number>} partitionIndexes
+             * @memberof samsa.ListPartitionReassignmentsRequest.Topic
+             * @instance
+             */
+            Topic.prototype.partitionIndexes = $util.emptyArray;
+
+            /**
+             * Encodes the specified Topic message. Does not implicitly {@link samsa.ListPartitionReassignmentsRequest.Topic.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.ListPartitionReassignmentsRequest.Topic
+             * @static
+             * @param {samsa.ListPartitionReassignmentsRequest.Topic.$Properties} message Topic message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Topic.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
+                if (message.partitionIndexes != null && message.partitionIndexes.length)
+                    writer.uint32(/* id 2, wireType 2 =*/18).int32s(message.partitionIndexes);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Topic message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.ListPartitionReassignmentsRequest.Topic
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.ListPartitionReassignmentsRequest.Topic & samsa.ListPartitionReassignmentsRequest.Topic.$Shape} Topic
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Topic.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.ListPartitionReassignmentsRequest.Topic();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType === 2) {
+                                if (!(message.partitionIndexes && message.partitionIndexes.length))
+                                    message.partitionIndexes = [];
+                                reader.int32s(message.partitionIndexes);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.partitionIndexes && message.partitionIndexes.length))
+                                message.partitionIndexes = [];
+                            message.partitionIndexes.push(reader.int32());
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Topic;
+        })();
+
+        return ListPartitionReassignmentsRequest;
+    })();
+
+    samsa.ListPartitionReassignmentsResponse = (function() {
+
+        /**
+         * Properties of a ListPartitionReassignmentsResponse.
+         * @typedef {Object} samsa.ListPartitionReassignmentsResponse.$Properties
+         * @property {number} [errorCode] ListPartitionReassignmentsResponse errorCode
+         * @property {string|null} [errorMessage] ListPartitionReassignmentsResponse errorMessage
+         * @property {Array.<samsa.ListPartitionReassignmentsResponse.Topic.$Properties>} [topics] ListPartitionReassignmentsResponse topics
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+
+        /**
+         * Properties of a ListPartitionReassignmentsResponse.
+         * @memberof samsa
+         * @interface IListPartitionReassignmentsResponse
+         * @augments samsa.ListPartitionReassignmentsResponse.$Properties
+         * @deprecated Use samsa.ListPartitionReassignmentsResponse.$Properties instead.
+         */
+
+        /**
+         * Shape of a ListPartitionReassignmentsResponse.
+         * @typedef {samsa.ListPartitionReassignmentsResponse.$Properties} samsa.ListPartitionReassignmentsResponse.$Shape
+         */
+
+        /**
+         * Constructs a new ListPartitionReassignmentsResponse.
+         * @memberof samsa
+         * @classdesc Represents a ListPartitionReassignmentsResponse.
+         * @constructor
+         * @param {samsa.ListPartitionReassignmentsResponse.$Properties=} [properties] Properties to set
+         * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+         */
+        var ListPartitionReassignmentsResponse = function (properties) {
+            this.topics = [];
+            if (properties)
+                for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                    if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                        this[keys[i]] = properties[keys[i]];
+        };
+
+        /**
+         * ListPartitionReassignmentsResponse errorCode.
+         * @member {number} errorCode
+         * @memberof samsa.ListPartitionReassignmentsResponse
+         * @instance
+         */
+        ListPartitionReassignmentsResponse.prototype.errorCode = 0;
+
+        /**
+         * ListPartitionReassignmentsResponse errorMessage.
+         * @member {string|null} errorMessage
+         * @memberof samsa.ListPartitionReassignmentsResponse
+         * @instance
+         */
+        ListPartitionReassignmentsResponse.prototype.errorMessage = null;
+
+        /**
+         * ListPartitionReassignmentsResponse topics.
+         * @member {Array.<samsa.ListPartitionReassignmentsResponse.Topic>} topics
+         * @memberof samsa.ListPartitionReassignmentsResponse
+         * @instance
+         */
+        ListPartitionReassignmentsResponse.prototype.topics = $util.emptyArray;
+
+        // OneOf field names bound to virtual getters and setters
+        var $oneOfFields;
+
+        // Virtual OneOf for proto3 optional field
+        $Object.defineProperty(ListPartitionReassignmentsResponse.prototype, "_errorMessage", {
+            get: $util.oneOfGetter($oneOfFields = ["errorMessage"]),
+            set: $util.oneOfSetter($oneOfFields)
+        });
+
+        /**
+         * Encodes the specified ListPartitionReassignmentsResponse message. Does not implicitly {@link samsa.ListPartitionReassignmentsResponse.verify|verify} messages.
+         * @function encode
+         * @memberof samsa.ListPartitionReassignmentsResponse
+         * @static
+         * @param {samsa.ListPartitionReassignmentsResponse.$Properties} message ListPartitionReassignmentsResponse message or plain object to encode
+         * @param {$protobuf.Writer} [writer] Writer to encode to
+         * @returns {$protobuf.Writer} Writer
+         */
+        ListPartitionReassignmentsResponse.encode = function (message, writer, _depth) {
+            if (!writer)
+                writer = $Writer.create();
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $util.recursionLimit)
+                throw $Error("max depth exceeded");
+            if (message.errorCode != null && $Object.hasOwnProperty.call(message, "errorCode") && message.errorCode !== 0)
+                writer.uint32(/* id 1, wireType 0 =*/8).int32(message.errorCode);
+            if (message.errorMessage != null && $Object.hasOwnProperty.call(message, "errorMessage"))
+                writer.uint32(/* id 2, wireType 2 =*/18).string(message.errorMessage);
+            if (message.topics != null && message.topics.length)
+                for (var i = 0; i < message.topics.length; ++i)
+                    $root.samsa.ListPartitionReassignmentsResponse.Topic.encode(message.topics[i], writer.uint32(/* id 3, wireType 2 =*/26).fork(), _depth + 1).ldelim();
+            if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                for (var i = 0; i < message.$unknowns.length; ++i)
+                    writer.raw(message.$unknowns[i]);
+            return writer;
+        };
+
+        /**
+         * Decodes a ListPartitionReassignmentsResponse message from the specified reader or buffer.
+         * @function decode
+         * @memberof samsa.ListPartitionReassignmentsResponse
+         * @static
+         * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+         * @param {number} [length] Message length if known beforehand
+         * @returns {samsa.ListPartitionReassignmentsResponse & samsa.ListPartitionReassignmentsResponse.$Shape} ListPartitionReassignmentsResponse
+         * @throws {Error} If the payload is not a reader or valid buffer
+         * @throws {$protobuf.util.ProtocolError} If required fields are missing
+         */
+        ListPartitionReassignmentsResponse.decode = function (reader, length, _end, _depth, _target) {
+            if (!(reader instanceof $Reader))
+                reader = $Reader.create(reader);
+            if (_depth === $undefined)
+                _depth = 0;
+            if (_depth > $Reader.recursionLimit)
+                throw $Error("max depth exceeded");
+            var end, message, value;
+            if (length === $undefined)
+                end = reader.len;
+            else {
+                end = reader.pos + length;
+                if (end > reader.len)
+                    throw $RangeError("index out of range");
+                length = reader.len;
+                reader.len = end;
+            }
+            message = _target || new $root.samsa.ListPartitionReassignmentsResponse();
+            while (reader.pos < end) {
+                var start = reader.pos;
+                var tag = reader.tag();
+                if (tag === _end) {
+                    _end = $undefined;
+                    break;
+                }
+                var wireType = tag & 7;
+                switch (tag >>>= 3) {
+                case 1: {
+                        if (wireType !== 0)
+                            break;
+                        if (value = reader.int32())
+                            message.errorCode = value;
+                        else
+                            delete message.errorCode;
+                        continue;
+                    }
+                case 2: {
+                        if (wireType !== 2)
+                            break;
+                        message.errorMessage = reader.stringVerify();
+                        message._errorMessage = "errorMessage";
+                        continue;
+                    }
+                case 3: {
+                        if (wireType !== 2)
+                            break;
+                        if (!(message.topics && message.topics.length))
+                            message.topics = [];
+                        message.topics.push($root.samsa.ListPartitionReassignmentsResponse.Topic.decode(reader, reader.size(), $undefined, _depth + 1));
+                        continue;
+                    }
+                }
+                reader.skipType(wireType, _depth, tag);
+                if (!reader.discardUnknown) {
+                    $util.makeProp(message, "$unknowns", false);
+                    (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                }
+            }
+            if (length !== $undefined) {
+                if (reader.pos !== end)
+                    throw $RangeError("index out of range");
+                reader.len = length;
+            }
+            if (_end !== $undefined)
+                throw $Error("missing end group");
+            return message;
+        };
+
+        ListPartitionReassignmentsResponse.Topic = (function() {
+
+            /**
+             * Properties of a Topic.
+             * @typedef {Object} samsa.ListPartitionReassignmentsResponse.Topic.$Properties
+             * @property {string} [name] Topic name
+             * @property {Array.<samsa.ListPartitionReassignmentsResponse.Partition.$Properties>} [partitions] Topic partitions
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Topic.
+             * @memberof samsa.ListPartitionReassignmentsResponse
+             * @interface ITopic
+             * @augments samsa.ListPartitionReassignmentsResponse.Topic.$Properties
+             * @deprecated Use samsa.ListPartitionReassignmentsResponse.Topic.$Properties instead.
+             */
+
+            /**
+             * Shape of a Topic.
+             * @typedef {samsa.ListPartitionReassignmentsResponse.Topic.$Properties} samsa.ListPartitionReassignmentsResponse.Topic.$Shape
+             */
+
+            /**
+             * Constructs a new Topic.
+             * @memberof samsa.ListPartitionReassignmentsResponse
+             * @classdesc Represents a Topic.
+             * @constructor
+             * @param {samsa.ListPartitionReassignmentsResponse.Topic.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Topic = function (properties) {
+                this.partitions = [];
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Topic name.
+             * @member {string} name
+             * @memberof samsa.ListPartitionReassignmentsResponse.Topic
+             * @instance
+             */
+            Topic.prototype.name = "";
+
+            /**
+             * Topic partitions.
+             * @member {Array.<samsa.ListPartitionReassignmentsResponse.Partition>} partitions
+             * @memberof samsa.ListPartitionReassignmentsResponse.Topic
+             * @instance
+             */
+            Topic.prototype.partitions = $util.emptyArray;
+
+            /**
+             * Encodes the specified Topic message. Does not implicitly {@link samsa.ListPartitionReassignmentsResponse.Topic.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.ListPartitionReassignmentsResponse.Topic
+             * @static
+             * @param {samsa.ListPartitionReassignmentsResponse.Topic.$Properties} message Topic message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Topic.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.name != null && $Object.hasOwnProperty.call(message, "name") && message.name !== "")
+                    writer.uint32(/* id 1, wireType 2 =*/10).string(message.name);
+                if (message.partitions != null && message.partitions.length)
+                    for (var i = 0; i < message.partitions.length; ++i)
+                        $root.samsa.ListPartitionReassignmentsResponse.Partition.encode(message.partitions[i], writer.uint32(/* id 2, wireType 2 =*/18).fork(), _depth + 1).ldelim();
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Topic message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.ListPartitionReassignmentsResponse.Topic
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.ListPartitionReassignmentsResponse.Topic & samsa.ListPartitionReassignmentsResponse.Topic.$Shape} Topic
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Topic.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.ListPartitionReassignmentsResponse.Topic();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 2)
+                                break;
+                            if ((value = reader.stringVerify()).length)
+                                message.name = value;
+                            else
+                                delete message.name;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType !== 2)
+                                break;
+                            if (!(message.partitions && message.partitions.length))
+                                message.partitions = [];
+                            message.partitions.push($root.samsa.ListPartitionReassignmentsResponse.Partition.decode(reader, reader.size(), $undefined, _depth + 1));
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Topic;
+        })();
+
+        ListPartitionReassignmentsResponse.Partition = (function() {
+
+            /**
+             * Properties of a Partition.
+             * @typedef {Object} samsa.ListPartitionReassignmentsResponse.Partition.$Properties
+             * @property {number} [partitionIndex] Partition partitionIndex
+             * @property {Array.<number>} [replicas] Partition replicas
+             * @property {Array.<number>} [addingReplicas] Partition addingReplicas
+             * @property {Array.<number>} [removingReplicas] Partition removingReplicas
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+
+            /**
+             * Properties of a Partition.
+             * @memberof samsa.ListPartitionReassignmentsResponse
+             * @interface IPartition
+             * @augments samsa.ListPartitionReassignmentsResponse.Partition.$Properties
+             * @deprecated Use samsa.ListPartitionReassignmentsResponse.Partition.$Properties instead.
+             */
+
+            /**
+             * Shape of a Partition.
+             * @typedef {samsa.ListPartitionReassignmentsResponse.Partition.$Properties} samsa.ListPartitionReassignmentsResponse.Partition.$Shape
+             */
+
+            /**
+             * Constructs a new Partition.
+             * @memberof samsa.ListPartitionReassignmentsResponse
+             * @classdesc Represents a Partition.
+             * @constructor
+             * @param {samsa.ListPartitionReassignmentsResponse.Partition.$Properties=} [properties] Properties to set
+             * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+             */
+            var Partition = function (properties) {
+                this.replicas = [];
+                this.addingReplicas = [];
+                this.removingReplicas = [];
+                if (properties)
+                    for (var keys = $Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            };
+
+            /**
+             * Partition partitionIndex.
+             * @member {number} partitionIndex
+             * @memberof samsa.ListPartitionReassignmentsResponse.Partition
+             * @instance
+             */
+            Partition.prototype.partitionIndex = 0;
+
+            /**
+             * Partition replicas.
+             * @member {Array.<number>} replicas
+             * @memberof samsa.ListPartitionReassignmentsResponse.Partition
+             * @instance
+             */
+            Partition.prototype.replicas = $util.emptyArray;
+
+            /**
+             * Partition addingReplicas.
+             * @member {Array.<number>} addingReplicas
+             * @memberof samsa.ListPartitionReassignmentsResponse.Partition
+             * @instance
+             */
+            Partition.prototype.addingReplicas = $util.emptyArray;
+
+            /**
+             * Partition removingReplicas.
+             * @member {Array.<number>} removingReplicas
+             * @memberof samsa.ListPartitionReassignmentsResponse.Partition
+             * @instance
+             */
+            Partition.prototype.removingReplicas = $util.emptyArray;
+
+            /**
+             * Encodes the specified Partition message. Does not implicitly {@link samsa.ListPartitionReassignmentsResponse.Partition.verify|verify} messages.
+             * @function encode
+             * @memberof samsa.ListPartitionReassignmentsResponse.Partition
+             * @static
+             * @param {samsa.ListPartitionReassignmentsResponse.Partition.$Properties} message Partition message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Partition.encode = function (message, writer, _depth) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $util.recursionLimit)
+                    throw $Error("max depth exceeded");
+                if (message.partitionIndex != null && $Object.hasOwnProperty.call(message, "partitionIndex") && message.partitionIndex !== 0)
+                    writer.uint32(/* id 1, wireType 0 =*/8).int32(message.partitionIndex);
+                if (message.replicas != null && message.replicas.length)
+                    writer.uint32(/* id 2, wireType 2 =*/18).int32s(message.replicas);
+                if (message.addingReplicas != null && message.addingReplicas.length)
+                    writer.uint32(/* id 3, wireType 2 =*/26).int32s(message.addingReplicas);
+                if (message.removingReplicas != null && message.removingReplicas.length)
+                    writer.uint32(/* id 4, wireType 2 =*/34).int32s(message.removingReplicas);
+                if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
+                    for (var i = 0; i < message.$unknowns.length; ++i)
+                        writer.raw(message.$unknowns[i]);
+                return writer;
+            };
+
+            /**
+             * Decodes a Partition message from the specified reader or buffer.
+             * @function decode
+             * @memberof samsa.ListPartitionReassignmentsResponse.Partition
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {samsa.ListPartitionReassignmentsResponse.Partition & samsa.ListPartitionReassignmentsResponse.Partition.$Shape} Partition
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Partition.decode = function (reader, length, _end, _depth, _target) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (_depth === $undefined)
+                    _depth = 0;
+                if (_depth > $Reader.recursionLimit)
+                    throw $Error("max depth exceeded");
+                var end, message, value;
+                if (length === $undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw $RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = _target || new $root.samsa.ListPartitionReassignmentsResponse.Partition();
+                while (reader.pos < end) {
+                    var start = reader.pos;
+                    var tag = reader.tag();
+                    if (tag === _end) {
+                        _end = $undefined;
+                        break;
+                    }
+                    var wireType = tag & 7;
+                    switch (tag >>>= 3) {
+                    case 1: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.int32())
+                                message.partitionIndex = value;
+                            else
+                                delete message.partitionIndex;
+                            continue;
+                        }
+                    case 2: {
+                            if (wireType === 2) {
+                                if (!(message.replicas && message.replicas.length))
+                                    message.replicas = [];
+                                reader.int32s(message.replicas);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.replicas && message.replicas.length))
+                                message.replicas = [];
+                            message.replicas.push(reader.int32());
+                            continue;
+                        }
+                    case 3: {
+                            if (wireType === 2) {
+                                if (!(message.addingReplicas && message.addingReplicas.length))
+                                    message.addingReplicas = [];
+                                reader.int32s(message.addingReplicas);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.addingReplicas && message.addingReplicas.length))
+                                message.addingReplicas = [];
+                            message.addingReplicas.push(reader.int32());
+                            continue;
+                        }
+                    case 4: {
+                            if (wireType === 2) {
+                                if (!(message.removingReplicas && message.removingReplicas.length))
+                                    message.removingReplicas = [];
+                                reader.int32s(message.removingReplicas);
+                                continue;
+                            }
+                            if (wireType !== 0)
+                                break;
+                            if (!(message.removingReplicas && message.removingReplicas.length))
+                                message.removingReplicas = [];
+                            message.removingReplicas.push(reader.int32());
+                            continue;
+                        }
+                    }
+                    reader.skipType(wireType, _depth, tag);
+                    if (!reader.discardUnknown) {
+                        $util.makeProp(message, "$unknowns", false);
+                        (message.$unknowns || (message.$unknowns = [])).push(reader.raw(start, reader.pos));
+                    }
+                }
+                if (length !== $undefined) {
+                    if (reader.pos !== end)
+                        throw $RangeError("index out of range");
+                    reader.len = length;
+                }
+                if (_end !== $undefined)
+                    throw $Error("missing end group");
+                return message;
+            };
+
+            return Partition;
+        })();
+
+        return ListPartitionReassignmentsResponse;
     })();
 
     return samsa;

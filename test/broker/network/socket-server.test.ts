@@ -179,10 +179,10 @@ describe('SocketServer', () => {
   test('an unknown api key closes the connection with a log line', async () => {
     const { server, port, lines } = await startServer();
     const socket = await openRaw(port);
-    socket.write(rawFrame({ apiKey: 11, correlationId: 4, clientId: 'joiner' }));
+    socket.write(rawFrame({ apiKey: 48, correlationId: 4, clientId: 'joiner' }));
     await closed(socket);
     expect(lines).toContainEqual(
-      expect.stringMatching(/^WARN Closing connection .*: unknown api key 11$/),
+      expect.stringMatching(/^WARN Closing connection .*: unknown api key 48$/),
     );
     expect(server.stats().protocolErrors).toBe(1);
   });

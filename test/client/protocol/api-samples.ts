@@ -422,4 +422,210 @@ export const samples: ApiSamples = {
       ],
     },
   },
+  [ApiKey.OffsetCommit]: {
+    request: {
+      groupId: 'billing',
+      generationId: 4,
+      memberId: 'consumer-1-5f3c',
+      groupInstanceId: 'host-a',
+      topics: [
+        {
+          name: 'orders',
+          partitions: [
+            {
+              partitionIndex: 2,
+              committedOffset: 9007199254740991,
+              committedLeaderEpoch: -1,
+              committedMetadata: 'checkpoint',
+            },
+          ],
+        },
+      ],
+    },
+    response: { topics: [{ name: 'orders', partitions: [{ partitionIndex: 2, errorCode: 22 }] }] },
+  },
+  [ApiKey.OffsetFetch]: {
+    request: {
+      groupId: 'billing',
+      topics: [{ name: 'orders', partitionIndexes: [0, 2] }],
+      allTopics: true,
+      requireStable: true,
+    },
+    response: {
+      topics: [
+        {
+          name: 'orders',
+          partitions: [
+            {
+              partitionIndex: 2,
+              committedOffset: 42,
+              committedLeaderEpoch: 3,
+              metadata: '',
+              errorCode: 0,
+            },
+          ],
+        },
+      ],
+      errorCode: 14,
+    },
+  },
+  [ApiKey.FindCoordinator]: {
+    request: { key: 'billing', keyType: 1 },
+    response: {
+      errorCode: 15,
+      errorMessage: 'The coordinator is not available.',
+      nodeId: -1,
+      host: 'broker-2',
+      port: -1,
+    },
+  },
+  [ApiKey.JoinGroup]: {
+    request: {
+      groupId: 'billing',
+      sessionTimeoutMs: 10000,
+      rebalanceTimeoutMs: 300000,
+      memberId: 'consumer-1-5f3c',
+      groupInstanceId: 'host-a',
+      protocolType: 'consumer',
+      protocols: [{ name: 'range', metadata: Buffer.from([0, 1, 0, 0]) }],
+    },
+    response: {
+      errorCode: 79,
+      generationId: -1,
+      protocolType: 'consumer',
+      protocolName: 'range',
+      leader: 'consumer-1-5f3c',
+      memberId: 'consumer-2-77aa',
+      members: [
+        { memberId: 'consumer-1-5f3c', groupInstanceId: 'host-a', metadata: Buffer.from([1]) },
+      ],
+    },
+  },
+  [ApiKey.Heartbeat]: {
+    request: {
+      groupId: 'billing',
+      generationId: 4,
+      memberId: 'consumer-1-5f3c',
+      groupInstanceId: 'host-a',
+    },
+    response: { errorCode: 27 },
+  },
+  [ApiKey.LeaveGroup]: {
+    request: {
+      groupId: 'billing',
+      members: [{ memberId: 'consumer-1-5f3c', groupInstanceId: 'host-a' }],
+    },
+    response: {
+      errorCode: 0,
+      members: [{ memberId: 'consumer-1-5f3c', groupInstanceId: 'host-a', errorCode: 25 }],
+    },
+  },
+  [ApiKey.SyncGroup]: {
+    request: {
+      groupId: 'billing',
+      generationId: 4,
+      memberId: 'consumer-1-5f3c',
+      groupInstanceId: 'host-a',
+      protocolType: 'consumer',
+      protocolName: 'sticky',
+      assignments: [{ memberId: 'consumer-1-5f3c', assignment: Buffer.from([0, 1, 2]) }],
+    },
+    response: {
+      errorCode: 0,
+      protocolType: 'consumer',
+      protocolName: 'sticky',
+      assignment: Buffer.from([0, 1, 2]),
+    },
+  },
+  [ApiKey.DescribeGroups]: {
+    request: { groups: ['billing', 'audit'] },
+    response: {
+      groups: [
+        {
+          errorCode: 0,
+          groupId: 'billing',
+          groupState: 'Stable',
+          protocolType: 'consumer',
+          protocolData: 'range',
+          members: [
+            {
+              memberId: 'consumer-1-5f3c',
+              groupInstanceId: 'host-a',
+              clientId: 'consumer-1',
+              clientHost: '/127.0.0.1',
+              memberMetadata: Buffer.from([0, 1]),
+              memberAssignment: Buffer.from([0, 2]),
+            },
+          ],
+        },
+      ],
+    },
+  },
+  [ApiKey.ListGroups]: {
+    request: { statesFilter: ['Stable', 'Empty'] },
+    response: {
+      errorCode: 0,
+      groups: [{ groupId: 'billing', protocolType: 'consumer', groupState: 'Stable' }],
+    },
+  },
+  [ApiKey.DeleteGroups]: {
+    request: { groupsNames: ['billing', 'audit'] },
+    response: { results: [{ groupId: 'billing', errorCode: 68 }] },
+  },
+  [ApiKey.ElectLeaders]: {
+    request: {
+      electionType: 1,
+      topicPartitions: [{ topic: 'orders', partitions: [0, 2] }],
+      allPartitions: true,
+      timeoutMs: 60000,
+    },
+    response: {
+      errorCode: 0,
+      replicaElectionResults: [
+        {
+          topic: 'orders',
+          partitionResult: [
+            { partitionId: 2, errorCode: 84, errorMessage: 'Leader election not needed' },
+          ],
+        },
+      ],
+    },
+  },
+  [ApiKey.AlterPartitionReassignments]: {
+    request: {
+      timeoutMs: 30000,
+      topics: [
+        { name: 'orders', partitions: [{ partitionIndex: 1, replicas: [3, 1], cancel: true }] },
+      ],
+    },
+    response: {
+      errorCode: 0,
+      errorMessage: 'none',
+      responses: [
+        {
+          name: 'orders',
+          partitions: [{ partitionIndex: 1, errorCode: 85, errorMessage: 'no reassignment' }],
+        },
+      ],
+    },
+  },
+  [ApiKey.ListPartitionReassignments]: {
+    request: {
+      timeoutMs: 30000,
+      topics: [{ name: 'orders', partitionIndexes: [1] }],
+      allTopics: true,
+    },
+    response: {
+      errorCode: 0,
+      errorMessage: 'none',
+      topics: [
+        {
+          name: 'orders',
+          partitions: [
+            { partitionIndex: 1, replicas: [1, 2, 3], addingReplicas: [3], removingReplicas: [2] },
+          ],
+        },
+      ],
+    },
+  },
 };

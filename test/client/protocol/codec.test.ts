@@ -100,10 +100,10 @@ describe('request and response codecs', () => {
 
 describe('request decoding errors', () => {
   test('an unknown api key is an UnknownApiKeyError naming the key and correlation id', () => {
-    const bytes = rawRequest({ apiKey: 11, apiVersion: 0, correlationId: 9, clientId: 'c' });
+    const bytes = rawRequest({ apiKey: 48, apiVersion: 0, correlationId: 9, clientId: 'c' });
     const error = catchError(() => decodeRequest(bytes));
     expect(error).toBeInstanceOf(UnknownApiKeyError);
-    expect(error).toMatchObject({ apiKey: 11, correlationId: 9, message: 'unknown api key 11' });
+    expect(error).toMatchObject({ apiKey: 48, correlationId: 9, message: 'unknown api key 48' });
   });
 
   test('a version outside the supported range is an UnsupportedVersionError', () => {
