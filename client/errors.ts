@@ -20,6 +20,7 @@ export interface ErrorContext {
   broker?: number | string;
   topic?: string;
   partition?: number;
+  groupId?: string;
 }
 
 /** An error with one of Kafka's error codes (CORRUPT_MESSAGE, NOT_LEADER_OR_FOLLOWER, ...). */
@@ -29,6 +30,7 @@ export class KafkaError extends SamsaError implements ErrorContext {
   readonly broker?: number | string;
   readonly topic?: string;
   readonly partition?: number;
+  readonly groupId?: string;
 
   constructor(type: ErrorName, detail?: string, context: ErrorContext = {}, cause?: unknown) {
     const info = errorByName(type);
@@ -41,6 +43,7 @@ export class KafkaError extends SamsaError implements ErrorContext {
     this.broker = context.broker;
     this.topic = context.topic;
     this.partition = context.partition;
+    this.groupId = context.groupId;
   }
 
   /** The error for a numeric code received from a broker. */
@@ -51,6 +54,7 @@ export class KafkaError extends SamsaError implements ErrorContext {
 
 function describeContext(context: ErrorContext): string {
   const parts: string[] = [];
+  if (context.groupId !== undefined) parts.push(`group ${context.groupId}`);
   if (context.topic !== undefined) {
     parts.push(
       context.partition !== undefined ? `${context.topic}-${context.partition}` : context.topic,
