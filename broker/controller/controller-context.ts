@@ -10,6 +10,7 @@
  *   partition's leadership as last read or written (with the `state` znode zkVersion);
  * - the partition and replica state machines' states;
  * - topic deletion: topics queued, topics whose deletion started, topics that cannot progress now;
+ * - reassignment: the partitions being reassigned (their full assignments hold ORS, TRS, AR, RR);
  * - derived counters: `offlinePartitionCount` (Kafka's OfflinePartitionsCount), kept up to date on
  *   every partition state change.
  */
@@ -49,6 +50,9 @@ export class ControllerContext {
   readonly topicsToBeDeleted = new Set<string>();
   readonly topicsWithDeletionStarted = new Set<string>();
   readonly topicsIneligibleForDeletion = new Set<string>();
+
+  /** Partitions with a reassignment in progress (Kafka's partitionsBeingReassigned). */
+  readonly partitionsBeingReassigned = new TpMap<true>();
 
   private offlineCount = 0;
 
@@ -199,6 +203,7 @@ export class ControllerContext {
     this.topicsToBeDeleted.delete(topic);
     this.topicsWithDeletionStarted.delete(topic);
     this.topicsIneligibleForDeletion.delete(topic);
+    this.partitionsBeingReassigned.deleteTopic(topic);
     this.allTopics.delete(topic);
   }
 
@@ -303,6 +308,7 @@ export class ControllerContext {
     this.topicsToBeDeleted.clear();
     this.topicsWithDeletionStarted.clear();
     this.topicsIneligibleForDeletion.clear();
+    this.partitionsBeingReassigned.clear();
     this.offlineCount = 0;
   }
 }

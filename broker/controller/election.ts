@@ -23,11 +23,11 @@ export type PartitionLeaderElectionStrategy =
   | { readonly kind: 'preferred' }
   | { readonly kind: 'controlledShutdown' };
 
-/** `OfflinePartitionLeaderElectionStrategy(allowUnclean=false)`, ... as Kafka logs them. */
+/** `OfflinePartitionLeaderElectionStrategy(false)`, ... as Kafka prints them (Scala case classes). */
 export function strategyName(strategy: PartitionLeaderElectionStrategy): string {
   switch (strategy.kind) {
     case 'offline':
-      return `OfflinePartitionLeaderElectionStrategy(allowUnclean=${strategy.allowUnclean})`;
+      return `OfflinePartitionLeaderElectionStrategy(${strategy.allowUnclean})`;
     case 'reassign':
       return 'ReassignPartitionLeaderElectionStrategy';
     case 'preferred':

@@ -29,6 +29,13 @@
  * shutdown (leadership moved away, ISRs shrunk, the partitions still led returned); the periodic
  * preferred-leader rebalance (`auto.leader.rebalance.enable`).
  *
+ * Admin requests: replica leader elections (ElectLeaders, preferred or unclean, and
+ * `/admin/preferred_replica_election`; replica-election.ts decides who gets one and what each
+ * partition is answered) share `onReplicaElection` with the periodic rebalance; partition
+ * reassignments (AlterPartitionReassignments, ListPartitionReassignments and
+ * `/admin/reassign_partitions`) are partition-reassignment.ts, resumed at failover and when a
+ * target broker starts, and completed when ISR changes show every target replica in sync.
+ *
  * Session expiry (called by the broker): `onSessionExpired()` stops acting at once (no more writes
  * or requests), clears the queue and resigns; `onNewSession()` re-arms the `/controller` watch and
  * tries to become controller again.
@@ -41,6 +48,7 @@ import { KafkaError } from '../../client/errors';
 import { Logger, logger } from '../../client/logging';
 import { errorByName } from '../../client/protocol/error-codes';
 import { ZkClient, ZkWatcher } from '../../zk-schema/client';
+import * as partitionStateZnode from '../../zk-schema/znodes/partition-state';
 import { KafkaConfig } from '../config/kafka-config';
 import { topicConfig } from '../config/topic-config';
 import { BrokerAndEpoch, ControllerZk } from '../zk/controller-zk';
@@ -49,10 +57,28 @@ import { ControllerChannelManager } from './controller-channel-manager';
 import { ControllerContext, LiveBroker } from './controller-context';
 import { ControllerMovedError } from './controller-errors';
 import { ControllerEventManager } from './controller-event-manager';
-import { ControlledShutdownResult, ControllerEvent } from './controller-events';
+import {
+  API_SUCCESS,
+  AlterReassignmentsResult,
+  ApiOutcome,
+  ControlledShutdownResult,
+  ControllerEvent,
+  ListReassignmentsResult,
+  NOT_CONTROLLER,
+} from './controller-events';
 import { ControllerRequestBatch, endpointFor } from './controller-request-batch';
 import { preferredReplicaPartitionLeaderElection } from './election';
+import { NO_LEADER } from './leader-and-isr';
+import { PartitionReassignments } from './partition-reassignment';
 import { PartitionStateMachine } from './partition-state-machine';
+import {
+  ElectionOutcome,
+  ElectionTrigger,
+  ElectionType,
+  electionFailure,
+  electionStrategy,
+  planElection,
+} from './replica-election';
 import { ReplicaStateMachine } from './replica-state-machine';
 import { TopicDeletionManager } from './topic-deletion-manager';
 import { PartitionReplica, TopicPartition, TpMap, tpString } from './topic-partition';
@@ -82,6 +108,10 @@ const WATCH = {
   deleteTopics: 'children:/admin/delete_topics',
   isrChanges: 'children:/isr_change_notification',
   configChanges: 'children:/config/changes',
+  reassignPartitions: 'exists:/admin/reassign_partitions',
+  preferredReplicaElection: 'exists:/admin/preferred_replica_election',
+  partitionState: (tp: TopicPartition) =>
+    `exists:${partitionStateZnode.path(tp.topic, tp.partition)}`,
 };
 
 function assertNever(value: never): never {
@@ -99,6 +129,7 @@ export class KafkaController {
   private readonly partitionStateMachine: PartitionStateMachine;
   private readonly replicaStateMachine: ReplicaStateMachine;
   private readonly topicDeletionManager: TopicDeletionManager;
+  private readonly reassignments: PartitionReassignments;
   /** The `/controller` watch: held by every broker, controller or not. */
   private readonly brokerWatches = new WatchRegistry();
   /** Watches held only while active. */
@@ -174,6 +205,27 @@ export class KafkaController {
       fence,
       log,
     });
+    this.reassignments = new PartitionReassignments({
+      context: this.context,
+      zk: this.zk,
+      batch: this.batch,
+      partitionStateMachine: this.partitionStateMachine,
+      replicaStateMachine: this.replicaStateMachine,
+      topicDeletionManager: this.topicDeletionManager,
+      fence,
+      log,
+      readZkReassignments: () =>
+        this.watched(WATCH.reassignPartitions, { kind: 'ZkPartitionReassignment' }, (w) =>
+          this.zk.getPartitionReassignment(w),
+        ),
+      watchIsr: async (tp) => {
+        await this.watched(
+          WATCH.partitionState(tp),
+          { kind: 'PartitionReassignmentIsrChange', tp },
+          (w) => (w === undefined ? Promise.resolve(true) : this.zk.watchPartitionState(tp, w)),
+        );
+      },
+    });
   }
 
   // ---- public API --------------------------------------------------------------------------------
@@ -234,6 +286,54 @@ export class KafkaController {
         kind: 'ControlledShutdown',
         brokerId,
         brokerEpoch,
+        callback: resolve,
+      });
+    });
+  }
+
+  /**
+   * ElectLeaders: a preferred or unclean election for each of `partitions`; resolves to each
+   * partition's new leader or error (NOT_CONTROLLER for all when this broker is not the
+   * controller).
+   */
+  electLeaders(
+    partitions: readonly TopicPartition[],
+    electionType: ElectionType,
+  ): Promise<TpMap<ElectionOutcome>> {
+    return new Promise((resolve) => {
+      void this.eventManager.put({
+        kind: 'ReplicaLeaderElection',
+        electionType,
+        partitions,
+        callback: resolve,
+      });
+    });
+  }
+
+  /**
+   * AlterPartitionReassignments: target replicas per partition (null cancels); resolves once the
+   * reassignments are recorded and started.
+   */
+  alterPartitionReassignments(
+    reassignments: TpMap<readonly number[] | null>,
+  ): Promise<AlterReassignmentsResult> {
+    return new Promise((resolve) => {
+      void this.eventManager.put({
+        kind: 'ApiPartitionReassignment',
+        reassignments,
+        callback: resolve,
+      });
+    });
+  }
+
+  /** ListPartitionReassignments: the given partitions (null: all) that are being reassigned. */
+  listPartitionReassignments(
+    partitions: readonly TopicPartition[] | null,
+  ): Promise<ListReassignmentsResult> {
+    return new Promise((resolve) => {
+      void this.eventManager.put({
+        kind: 'ListPartitionReassignments',
+        partitions,
         callback: resolve,
       });
     });
@@ -338,6 +438,36 @@ export class KafkaController {
         case 'AutoPreferredReplicaLeaderElection':
           await this.processAutoPreferredReplicaLeaderElection();
           break;
+        case 'ReplicaLeaderElection':
+          await answering(
+            event.callback,
+            () => this.processReplicaLeaderElection(event),
+            (failure) => uniformOutcomes(event.partitions ?? [], failure),
+          );
+          break;
+        case 'ApiPartitionReassignment':
+          await answering(
+            event.callback,
+            () => this.processApiPartitionReassignment(event.reassignments),
+            (failure) => ({ error: failure, partitions: new TpMap<ApiOutcome>() }),
+          );
+          break;
+        case 'ZkPartitionReassignment':
+          if (this.isActive()) await this.reassignments.onZkReassignment(false);
+          break;
+        case 'PartitionReassignmentIsrChange':
+          if (this.isActive()) await this.reassignments.onPartitionIsrChange(event.tp);
+          break;
+        case 'ListPartitionReassignments':
+          await answering(
+            event.callback,
+            async (): Promise<ListReassignmentsResult> =>
+              this.isActive()
+                ? { error: API_SUCCESS, reassignments: this.reassignments.list(event.partitions) }
+                : { error: NOT_CONTROLLER, reassignments: new TpMap() },
+            (failure): ListReassignmentsResult => ({ error: failure, reassignments: new TpMap() }),
+          );
+          break;
         default:
           assertNever(event);
       }
@@ -357,8 +487,21 @@ export class KafkaController {
   }
 
   private preempt(event: ControllerEvent): void {
-    if (event.kind === 'ControlledShutdown') {
-      event.callback({ errorCode: errorByName('NOT_CONTROLLER').code, remaining: [] });
+    switch (event.kind) {
+      case 'ControlledShutdown':
+        event.callback({ errorCode: errorByName('NOT_CONTROLLER').code, remaining: [] });
+        break;
+      case 'ReplicaLeaderElection':
+        event.callback?.(uniformOutcomes(event.partitions ?? [], NOT_CONTROLLER));
+        break;
+      case 'ApiPartitionReassignment':
+        event.callback({ error: NOT_CONTROLLER, partitions: new TpMap() });
+        break;
+      case 'ListPartitionReassignments':
+        event.callback({ error: NOT_CONTROLLER, reassignments: new TpMap() });
+        break;
+      default:
+        break;
     }
   }
 
@@ -569,13 +712,20 @@ export class KafkaController {
         this.context.replicasForTopic(topic).some((r) => !this.context.isReplicaOnline(r.replica)),
       ),
     );
+    for (const tp of this.context.partitionsBeingReassigned.keys()) ineligible.add(tp.topic);
     await this.topicDeletionManager.init(toDelete, ineligible);
 
     this.sendUpdateMetadataRequest(this.context.liveOrShuttingDownBrokerIds(), []);
     await this.replicaStateMachine.startup();
     this.partitionStateMachine.initializePartitionState();
     await this.partitionStateMachine.triggerOnlinePartitionStateChange();
+    await this.reassignments.initializePartitionReassignments();
     await this.topicDeletionManager.tryTopicDeletion();
+    await this.processReplicaLeaderElection({
+      kind: 'ReplicaLeaderElection',
+      electionType: 'PREFERRED',
+      partitions: null,
+    });
     if (this.config.autoLeaderRebalanceEnable) {
       this.scheduleAutoLeaderRebalance(FIRST_REBALANCE_CHECK_DELAY_MS);
     }
@@ -594,6 +744,7 @@ export class KafkaController {
     );
     this.context.setAllTopics(topics);
     await this.loadAssignments(topics);
+    this.reassignments.markReassigningPartitions();
     this.context.shuttingDownBrokerIds.clear();
     await this.updateLeaderAndIsrCache(this.context.allPartitions());
     this.channelManager.startup(this.context.liveOrShuttingDownBrokers());
@@ -701,6 +852,7 @@ export class KafkaController {
     const replicas = this.context.replicasOnBrokers(newSet);
     await this.replicaStateMachine.handleStateChanges(replicas, 'OnlineReplica');
     await this.partitionStateMachine.triggerOnlinePartitionStateChange();
+    await this.reassignments.onBrokerStartup(newBrokers);
     const toResume = new Set(
       replicas
         .map((r) => r.tp.topic)
@@ -850,6 +1002,17 @@ export class KafkaController {
     if (toDelete.size === 0) return;
     if (this.config.deleteTopicEnable) {
       this.log().info(`Starting topic deletion for topics ${[...toDelete].join(',')}`);
+      const reassigning = new Set(
+        [...this.context.partitionsBeingReassigned.keys()]
+          .map((tp) => tp.topic)
+          .filter((t) => toDelete.has(t)),
+      );
+      // Queued first, so that marking them ineligible holds them until the reassignment ends.
+      this.context.queueTopicDeletion(reassigning);
+      this.topicDeletionManager.markTopicIneligibleForDeletion(
+        reassigning,
+        'topic reassignment in progress',
+      );
       await this.topicDeletionManager.enqueueTopicsForDeletion(toDelete);
     } else {
       this.log().info(`Removing ${[...toDelete].join(',')} since delete topic is disabled`);
@@ -885,6 +1048,7 @@ export class KafkaController {
       if (partitions.length > 0) {
         await this.updateLeaderAndIsrCache(partitions);
         this.sendUpdateMetadataRequest(this.context.liveOrShuttingDownBrokerIds(), partitions);
+        for (const tp of partitions) await this.reassignments.maybeCompleteReassignment(tp);
       }
     } finally {
       await this.zk.deleteIsrChangeNotifications(names, this.fence());
@@ -1030,6 +1194,8 @@ export class KafkaController {
    */
   private async checkAndTriggerAutoLeaderRebalance(): Promise<void> {
     const { context } = this;
+    // Kafka leaves leadership alone while any reassignment is in progress.
+    if (context.partitionsBeingReassigned.size > 0) return;
     const byPreferred = new Map<number, TopicPartition[]>();
     for (const tp of context.allPartitions()) {
       if (this.topicDeletionManager.isTopicQueuedUpForDeletion(tp.topic)) continue;
@@ -1061,13 +1227,170 @@ export class KafkaController {
       }
     }
     if (toElect.size === 0) return;
-    this.log().info(
-      `Starting preferred replica leader election for partitions ${[...toElect.keys()].map(tpString).join(',')}`,
-    );
-    await this.partitionStateMachine.handleStateChanges([...toElect.keys()], 'OnlinePartition', {
-      kind: 'preferred',
-    });
+    const partitions = [...toElect.keys()];
+    await this.onReplicaElection(partitions, 'PREFERRED', 'AutoTriggered');
+    this.logPreferredElectionResults(partitions);
   }
+
+  // ---- replica leader elections (ElectLeaders, /admin/preferred_replica_election) ---------------
+
+  /**
+   * An ElectLeaders request (`partitions` given) or the `/admin/preferred_replica_election` znode
+   * (`partitions` null: read it, arming its exists-watch; delete it once handled). Partitions
+   * that are unknown, being deleted or already led as asked are answered without an election.
+   */
+  private async processReplicaLeaderElection(
+    event: Extract<ControllerEvent, { kind: 'ReplicaLeaderElection' }>,
+  ): Promise<TpMap<ElectionOutcome>> {
+    if (!this.isActive()) return uniformOutcomes(event.partitions ?? [], NOT_CONTROLLER);
+    const trigger: ElectionTrigger =
+      event.partitions === null ? 'ZkTriggered' : 'AdminClientTriggered';
+    const partitions =
+      event.partitions ??
+      (await this.watched(WATCH.preferredReplicaElection, event, (w) =>
+        this.zk.getPreferredReplicaElection(w),
+      ));
+    const results = new TpMap<ElectionOutcome>();
+    if (partitions === null) return results;
+    const { context } = this;
+    const plan = planElection(partitions, event.electionType, {
+      assignment: (tp) =>
+        context.allTopics.has(tp.topic) ? context.partitionReplicaAssignment(tp) : undefined,
+      leader: (tp) => context.partitionLeadershipInfo.get(tp)?.leaderAndIsr.leader ?? NO_LEADER,
+      isTopicQueuedUpForDeletion: (topic) =>
+        this.topicDeletionManager.isTopicQueuedUpForDeletion(topic),
+      isLive: (id) => context.isReplicaOnline(id),
+    });
+    for (const [tp, outcome] of plan.answered) {
+      if ('error' in outcome && outcome.error === 'UNKNOWN_TOPIC_OR_PARTITION') {
+        this.log().info(
+          `Skipping replica leader election (${event.electionType}) for partition ${tpString(tp)} ` +
+            `by ${trigger} since it doesn't exist.`,
+        );
+      } else if ('error' in outcome && outcome.error === 'INVALID_TOPIC_EXCEPTION') {
+        this.log().warn(
+          `Skipping replica leader election (${event.electionType}) for partition ${tpString(tp)} ` +
+            `by ${trigger} since the respective topics are being deleted`,
+        );
+      }
+      results.set(tp, outcome);
+    }
+    try {
+      for (const [tp, outcome] of await this.onReplicaElection(
+        plan.electable,
+        event.electionType,
+        trigger,
+      )) {
+        results.set(tp, outcome);
+      }
+    } finally {
+      if (trigger === 'ZkTriggered') {
+        this.logPreferredElectionResults(plan.electable);
+        await this.zk.deletePreferredReplicaElection(this.fence());
+      }
+    }
+    return results;
+  }
+
+  /**
+   * Runs the elections (Kafka's onReplicaElection): the preferred strategy, or for UNCLEAN the
+   * offline strategy, unclean only when the admin client asked. Failures of elections not asked
+   * for by the admin client are logged.
+   */
+  private async onReplicaElection(
+    partitions: readonly TopicPartition[],
+    electionType: ElectionType,
+    trigger: ElectionTrigger,
+  ): Promise<TpMap<ElectionOutcome>> {
+    const results = new TpMap<ElectionOutcome>();
+    if (partitions.length === 0) return results;
+    this.log().info(
+      `Starting replica leader election (${electionType}) for partitions ` +
+        `${partitions.map(tpString).join(',')} triggered by ${trigger}`,
+    );
+    const changes = await this.partitionStateMachine.handleStateChanges(
+      partitions,
+      'OnlinePartition',
+      electionStrategy(electionType, trigger),
+    );
+    for (const [tp, outcome] of changes) {
+      if (outcome instanceof Error) {
+        if (trigger !== 'AdminClientTriggered') {
+          this.log().error(
+            `Error completing replica leader election (${electionType}) for partition ` +
+              `${tpString(tp)}: ${outcome.message}`,
+          );
+        }
+        results.set(tp, electionFailure(electionType, outcome));
+      } else results.set(tp, { leader: outcome.leader });
+    }
+    return results;
+  }
+
+  private logPreferredElectionResults(partitions: readonly TopicPartition[]): void {
+    for (const tp of partitions) {
+      const leader = this.context.partitionLeadershipInfo.get(tp)?.leaderAndIsr.leader;
+      const preferred = this.context.partitionReplicaAssignment(tp)[0];
+      if (leader === preferred) {
+        this.log().info(
+          `Partition ${tpString(tp)} completed preferred replica leader election. New leader is ${preferred}`,
+        );
+      } else {
+        this.log().warn(
+          `Partition ${tpString(tp)} failed to complete preferred replica leader election to ` +
+            `${preferred}. Leader is still ${leader ?? NO_LEADER}`,
+        );
+      }
+    }
+  }
+
+  // ---- partition reassignment --------------------------------------------------------------------
+
+  private async processApiPartitionReassignment(
+    reassignments: TpMap<readonly number[] | null>,
+  ): Promise<AlterReassignmentsResult> {
+    if (!this.isActive()) return { error: NOT_CONTROLLER, partitions: new TpMap() };
+    return {
+      error: API_SUCCESS,
+      partitions: await this.reassignments.onApiReassignment(reassignments),
+    };
+  }
+}
+
+/** Every partition answered with the same outcome (NOT_CONTROLLER, ...). */
+function uniformOutcomes(
+  partitions: readonly TopicPartition[],
+  outcome: ApiOutcome,
+): TpMap<ElectionOutcome> {
+  const results = new TpMap<ElectionOutcome>();
+  for (const tp of partitions) results.set(tp, { error: outcome.error, message: outcome.message });
+  return results;
+}
+
+/**
+ * Runs an event that answers a caller: the callback gets the result, or, when the event fails,
+ * NOT_CONTROLLER (the controller moved) or UNKNOWN_SERVER_ERROR before the error goes on to the
+ * event loop (which logs it, or resigns).
+ */
+async function answering<R>(
+  callback: ((result: R) => void) | undefined,
+  run: () => Promise<R>,
+  onFailure: (failure: ApiOutcome) => R,
+): Promise<void> {
+  let result: R;
+  try {
+    result = await run();
+  } catch (error) {
+    callback?.(
+      onFailure(
+        error instanceof ControllerMovedError
+          ? NOT_CONTROLLER
+          : { error: 'UNKNOWN_SERVER_ERROR', message: null },
+      ),
+    );
+    throw error;
+  }
+  callback?.(result);
 }
 
 function describe(error: unknown): string {

@@ -14,6 +14,12 @@
  * (create it as 0 when missing), then one multi creates the ephemeral `/controller` and sets the
  * epoch to +1 at the zkVersion just read. Either both happen or neither: two brokers can never both
  * believe they won.
+ *
+ * Admin requests through ZooKeeper: `/admin/reassign_partitions` and
+ * `/admin/preferred_replica_election` are read with an exists-watch (it fires when they are
+ * created); the controller rewrites or deletes them, fenced, as it handles them. A reassignment
+ * step rewrites one partition's entry of `/brokers/topics/<t>` (read, modify, conditional set on
+ * the topic znode's version, fenced), keeping the other partitions and the topic id as they are.
  */
 import { logger } from '../../client/logging';
 import { Op, ZkClient, ZkError, ZkOp, ZkOpResult, ZkStat, ZkWatcher } from '../../zk-schema/client';
@@ -25,9 +31,11 @@ import * as deleteTopics from '../../zk-schema/znodes/delete-topics';
 import * as entityConfig from '../../zk-schema/znodes/entity-config';
 import * as isrChange from '../../zk-schema/znodes/isr-change-notification';
 import * as partitionState from '../../zk-schema/znodes/partition-state';
+import * as preferredReplicaElection from '../../zk-schema/znodes/preferred-replica-election';
+import * as reassignPartitions from '../../zk-schema/znodes/reassign-partitions';
 import { bySequence, childPath as sequentialChildPath } from '../../zk-schema/znodes/sequential';
 import * as topicAssignment from '../../zk-schema/znodes/topic-assignment';
-import { ControllerMovedError } from '../controller/controller-errors';
+import { ControllerMovedError, StateChangeFailedError } from '../controller/controller-errors';
 import { LeaderAndIsr, LeaderIsrAndControllerEpoch } from '../controller/leader-and-isr';
 import { TopicPartition, TpMap, tpString } from '../controller/topic-partition';
 
@@ -51,6 +59,12 @@ export interface UpdateLeaderAndIsrResult {
   /** Partitions whose zkVersion moved under us (BAD_VERSION): re-read and try again. */
   readonly retry: TopicPartition[];
 }
+
+/** A partition and its target replicas, as `/admin/reassign_partitions` lists them. */
+export type ZkPartitionReassignment = reassignPartitions.PartitionReassignment;
+
+/** Conflicting writes of a topic's assignment tolerated before giving up. */
+const MAX_ASSIGNMENT_WRITE_ATTEMPTS = 10;
 
 /** A config-change notification child: its name and sequence number. */
 export interface SequencedChild {
@@ -319,6 +333,50 @@ export class ControllerZk {
     );
   }
 
+  /**
+   * Sets one partition's full assignment (replicas, adding, removing) in `/brokers/topics/<t>`:
+   * read, modify, then a fenced set conditional on the znode's version, again after a conflicting
+   * write. A topic or partition that no longer exists is a StateChangeFailedError.
+   */
+  async updatePartitionReplicaAssignment(
+    tp: TopicPartition,
+    assignment: topicAssignment.ReplicaAssignment,
+    epochZkVersion: number,
+  ): Promise<void> {
+    const path = topicAssignment.path(tp.topic);
+    for (let attempt = 1; ; attempt++) {
+      let read: { data: Buffer | null; stat: ZkStat };
+      try {
+        read = await this.zk().getData(path);
+      } catch (error) {
+        if (isZkError(error, 'NO_NODE')) {
+          throw new StateChangeFailedError(`Topic ${tp.topic} does not exist`, error);
+        }
+        throw error;
+      }
+      const current = topicAssignment.decode(read.data ?? Buffer.alloc(0), path);
+      if (!current.partitions.has(tp.partition)) {
+        throw new StateChangeFailedError(`Partition ${tpString(tp)} does not exist`);
+      }
+      current.partitions.set(tp.partition, {
+        replicas: [...assignment.replicas],
+        addingReplicas: [...assignment.addingReplicas],
+        removingReplicas: [...assignment.removingReplicas],
+      });
+      try {
+        await this.wrapWithControllerEpochCheck(
+          [Op.setData(path, topicAssignment.encode(current), read.stat.version)],
+          epochZkVersion,
+        );
+        return;
+      } catch (error) {
+        if (!isZkError(error, 'BAD_VERSION') || attempt >= MAX_ASSIGNMENT_WRITE_ATTEMPTS) {
+          throw error;
+        }
+      }
+    }
+  }
+
   /** A topic's config overrides from `/config/topics/<topic>` (empty when none). */
   async getTopicConfig(topic: string): Promise<Map<string, string>> {
     const path = entityConfig.path({ type: 'topics', name: topic });
@@ -515,6 +573,84 @@ export class ControllerZk {
       else finished.set(tp, outcome);
     });
     return { finished, retry };
+  }
+
+  /**
+   * Arms a watch on a partition's `state` znode (it fires when its data changes: the leader wrote
+   * a new ISR). Resolves to false when the znode does not exist (the watch then fires when it is
+   * created).
+   */
+  async watchPartitionState(tp: TopicPartition, watcher: ZkWatcher): Promise<boolean> {
+    return (await this.zk().exists(partitionState.path(tp.topic, tp.partition), watcher)) !== null;
+  }
+
+  // ---- admin requests delivered through ZooKeeper ----------------------------------------------
+
+  /**
+   * The reassignments listed in `/admin/reassign_partitions`, or null when it does not exist;
+   * `watcher` is an exists-watch. Unreadable JSON is logged and read as no reassignment (Kafka).
+   */
+  async getPartitionReassignment(watcher?: ZkWatcher): Promise<ZkPartitionReassignment[] | null> {
+    const data = await this.readAdminRequest(reassignPartitions.path(), watcher);
+    if (data === null) return null;
+    try {
+      return reassignPartitions.decode(data).partitions;
+    } catch (error) {
+      log.warn(`Ignoring partition reassignment due to invalid json: ${String(error)}`);
+      return [];
+    }
+  }
+
+  /** Rewrites `/admin/reassign_partitions` with `partitions` (fenced), or deletes it when empty. */
+  async setOrDeletePartitionReassignment(
+    partitions: readonly ZkPartitionReassignment[],
+    epochZkVersion: number,
+  ): Promise<void> {
+    const path = reassignPartitions.path();
+    if (partitions.length === 0) {
+      await this.deleteFenced(path, epochZkVersion);
+      return;
+    }
+    const data = reassignPartitions.encode({ partitions: [...partitions] });
+    try {
+      await this.wrapWithControllerEpochCheck([Op.setData(path, data)], epochZkVersion);
+    } catch (error) {
+      if (!isZkError(error, 'NO_NODE')) throw error;
+      await this.wrapWithControllerEpochCheck([Op.create(path, data)], epochZkVersion);
+    }
+  }
+
+  /**
+   * The partitions listed in `/admin/preferred_replica_election`, or null when it does not exist;
+   * `watcher` is an exists-watch. Unreadable JSON is logged and read as no partitions (the node is
+   * deleted all the same once handled).
+   */
+  async getPreferredReplicaElection(watcher?: ZkWatcher): Promise<TopicPartition[] | null> {
+    const data = await this.readAdminRequest(preferredReplicaElection.path(), watcher);
+    if (data === null) return null;
+    try {
+      return preferredReplicaElection.decode(data).partitions;
+    } catch (error) {
+      log.warn(`Ignoring preferred replica election due to invalid json: ${String(error)}`);
+      return [];
+    }
+  }
+
+  /** Deletes `/admin/preferred_replica_election` (fenced; already gone is fine). */
+  async deletePreferredReplicaElection(epochZkVersion: number): Promise<void> {
+    await this.deleteFenced(preferredReplicaElection.path(), epochZkVersion);
+  }
+
+  /** The data of an `/admin/...` request node with an exists-watch; null when it is absent. */
+  private async readAdminRequest(path: string, watcher?: ZkWatcher): Promise<Buffer | null> {
+    const zk = this.zk();
+    if ((await zk.exists(path, watcher)) === null) return null;
+    try {
+      return (await zk.getData(path)).data ?? Buffer.alloc(0);
+    } catch (error) {
+      if (isZkError(error, 'NO_NODE')) return null;
+      throw error;
+    }
   }
 
   // ---- notifications ---------------------------------------------------------------------------

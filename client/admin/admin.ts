@@ -1,11 +1,15 @@
 /**
  * The admin client (KafkaJS's names and result shapes, offsets as numbers): topics (create,
  * delete, list, metadata), partitions (create), configs (describe, alter), the cluster
- * (describeCluster) and partition offsets (fetchTopicOffsets / ...ByTimestamp).
+ * (describeCluster), partition offsets (fetchTopicOffsets / ...ByTimestamp), leader elections
+ * (electLeaders, Kafka's AdminClient.electLeaders) and partition reassignments
+ * (alterPartitionReassignments, listPartitionReassignments).
  *
- * Routing, as Kafka's AdminClient does in ZooKeeper mode: CreateTopics, DeleteTopics and
- * CreatePartitions go to the controller; NOT_CONTROLLER (or a lost connection) refreshes the
- * metadata to find the new controller and retries with backoff. DescribeConfigs / AlterConfigs go
+ * Routing, as Kafka's AdminClient does in ZooKeeper mode: CreateTopics, DeleteTopics,
+ * CreatePartitions, ElectLeaders and the reassignment APIs go to the controller; NOT_CONTROLLER
+ * (or a lost connection) refreshes the metadata to find the new controller and retries with
+ * backoff. electLeaders and alterPartitionReassignments resolve to one result per partition,
+ * with the error the controller reported for it (null when none) instead of throwing it. DescribeConfigs / AlterConfigs go
  * to the named broker for BROKER resources and to any broker for TOPIC resources. Errors the
  * broker reports for a topic or resource are thrown as KafkaErrors naming it (and the broker);
  * TOPIC_ALREADY_EXISTS from createTopics makes it resolve to false instead, like KafkaJS.
@@ -126,6 +130,52 @@ export interface ClusterDescription {
   clusterId: string | null;
 }
 
+/** Kafka's ElectionType. */
+export type ElectionType = 'PREFERRED' | 'UNCLEAN';
+
+export interface TopicPartitionList {
+  topic: string;
+  partitions: number[];
+}
+
+export interface ElectLeadersOptions {
+  electionType: ElectionType;
+  /** Every partition of the cluster when absent. */
+  topicPartitions?: TopicPartitionList[];
+  /** How long the controller's broker waits for the new leaders to show in its metadata, ms. */
+  timeout?: number;
+}
+
+/** A partition's outcome: null, or the error the controller reported for it. */
+export interface PartitionResult {
+  topic: string;
+  partition: number;
+  error: KafkaError | null;
+}
+
+export interface AlterPartitionReassignmentsOptions {
+  topics: {
+    topic: string;
+    /** `replicas`: the target replicas, preferred leader first; null cancels the reassignment. */
+    partitionAssignment: { partition: number; replicas: number[] | null }[];
+  }[];
+  timeout?: number;
+}
+
+export interface PartitionReassignment {
+  partition: number;
+  /** The full replica set during the reassignment: the target, then the replicas being removed. */
+  replicas: number[];
+  addingReplicas: number[];
+  removingReplicas: number[];
+}
+
+export interface ListPartitionReassignmentsResponse {
+  topics: { topic: string; partitions: PartitionReassignment[] }[];
+}
+
+const ELECTION_TYPE_IDS: Readonly<Record<ElectionType, number>> = { PREFERRED: 0, UNCLEAN: 1 };
+
 export type AdminClusterOptions = Omit<ClusterOptions, 'retry' | 'allowAutoTopicCreation'>;
 
 const NOT_CONTROLLER = errorByName('NOT_CONTROLLER').code;
@@ -238,6 +288,114 @@ export class Admin {
     );
     throwTopicErrors(body.results, controller, []);
     await this.cluster.refreshMetadata();
+  }
+
+  /**
+   * Preferred or unclean leader elections (through the controller) for `topicPartitions`, or for
+   * every partition (then only the partitions that had an election, or an error, are listed).
+   */
+  async electLeaders(options: ElectLeadersOptions): Promise<PartitionResult[]> {
+    this.checkConnected();
+    const electionType = options?.electionType;
+    if (electionType !== 'PREFERRED' && electionType !== 'UNCLEAN') {
+      throw new SamsaError(
+        `electLeaders: electionType must be 'PREFERRED' or 'UNCLEAN', got ${String(electionType)}`,
+      );
+    }
+    const topicPartitions =
+      options.topicPartitions === undefined
+        ? undefined
+        : checkTopicPartitions(options.topicPartitions, 'electLeaders');
+    const { controller, body } = await this.controllerRequest(
+      ApiKey.ElectLeaders,
+      {
+        electionType: ELECTION_TYPE_IDS[electionType],
+        topicPartitions: topicPartitions ?? [],
+        allPartitions: topicPartitions === undefined,
+        timeoutMs: timeoutOf(options.timeout),
+      },
+      (response) => [response],
+    );
+    throwTopLevelError(body, controller);
+    return body.replicaElectionResults.flatMap((topic) =>
+      topic.partitionResult.map((p) => ({
+        topic: topic.topic,
+        partition: p.partitionId,
+        error: partitionError(p.errorCode, p.errorMessage, controller, topic.topic, p.partitionId),
+      })),
+    );
+  }
+
+  /**
+   * Starts, changes or cancels (`replicas: null`) partition reassignments (through the
+   * controller); resolves once the controller has started them, with each partition's outcome.
+   */
+  async alterPartitionReassignments(
+    options: AlterPartitionReassignmentsOptions,
+  ): Promise<PartitionResult[]> {
+    this.checkConnected();
+    const topics = checkReassignments(options);
+    const { controller, body } = await this.controllerRequest(
+      ApiKey.AlterPartitionReassignments,
+      {
+        timeoutMs: timeoutOf(options.timeout),
+        topics: topics.map((t) => ({
+          name: t.topic,
+          partitions: t.partitionAssignment.map((p) => ({
+            partitionIndex: p.partition,
+            replicas: p.replicas ?? [],
+            cancel: p.replicas === null,
+          })),
+        })),
+      },
+      (response) => [response],
+    );
+    throwTopLevelError(body, controller);
+    return body.responses.flatMap((topic) =>
+      topic.partitions.map((p) => ({
+        topic: topic.name,
+        partition: p.partitionIndex,
+        error: partitionError(
+          p.errorCode,
+          p.errorMessage,
+          controller,
+          topic.name,
+          p.partitionIndex,
+        ),
+      })),
+    );
+  }
+
+  /** The reassignments in progress: all of them, or those of `topics`' partitions. */
+  async listPartitionReassignments(
+    options: { topics?: TopicPartitionList[]; timeout?: number } = {},
+  ): Promise<ListPartitionReassignmentsResponse> {
+    this.checkConnected();
+    const topics =
+      options.topics === undefined
+        ? undefined
+        : checkTopicPartitions(options.topics, 'listPartitionReassignments');
+    const { controller, body } = await this.controllerRequest(
+      ApiKey.ListPartitionReassignments,
+      {
+        timeoutMs: timeoutOf(options.timeout),
+        topics: (topics ?? []).map((t) => ({ name: t.topic, partitionIndexes: t.partitions })),
+        allTopics: topics === undefined,
+      },
+      (response) => [response],
+    );
+    throwTopLevelError(body, controller);
+    return {
+      topics: body.topics.map((topic) => ({
+        topic: topic.name,
+        partitions: topic.partitions.map((p) => ({
+          partition: p.partitionIndex,
+          replicas: [...p.replicas],
+          addingReplicas: [...p.addingReplicas],
+          removingReplicas: [...p.removingReplicas],
+        })),
+      })),
+    };
   }
 
   /** Every topic's name, sorted. */
@@ -430,7 +588,7 @@ export class Admin {
   private async controllerRequest<K extends ApiKey>(
     apiKey: K,
     body: RequestInit<K>,
-    results: (response: ResponseBody<K>) => readonly TopicResult[],
+    results: (response: ResponseBody<K>) => readonly { readonly errorCode: number }[],
   ): Promise<{ controller: number; body: ResponseBody<K> }> {
     let refresh = false;
     return retry(
@@ -616,6 +774,85 @@ function throwTopicErrors(
     `${first.errorMessage ?? errorByCode(first.errorCode).message}${more}`,
     { broker, topic: first.name },
   );
+}
+
+/** Throws a request-level error (the controller's answer for the whole request). */
+function throwTopLevelError(
+  body: { errorCode: number; errorMessage?: string | null },
+  broker: number,
+): void {
+  if (body.errorCode !== 0) {
+    throw KafkaError.fromCode(body.errorCode, body.errorMessage ?? undefined, { broker });
+  }
+}
+
+function partitionError(
+  code: number,
+  message: string | null | undefined,
+  broker: number,
+  topic: string,
+  partition: number,
+): KafkaError | null {
+  return code === 0
+    ? null
+    : KafkaError.fromCode(code, message ?? undefined, { broker, topic, partition });
+}
+
+function checkPartitionId(value: unknown, operation: string, topic: string): number {
+  if (!Number.isInteger(value) || (value as number) < 0) {
+    throw new SamsaError(
+      `${operation}: partitions of topic ${topic} must be integers >= 0, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value as number;
+}
+
+function checkTopicPartitions(list: unknown, operation: string): TopicPartitionList[] {
+  if (!Array.isArray(list)) {
+    throw new SamsaError(`${operation} needs topic partitions: [{ topic, partitions: [0, 1] }]`);
+  }
+  for (const entry of list as Partial<TopicPartitionList>[]) {
+    if (typeof entry?.topic !== 'string' || entry.topic === '') {
+      throw new SamsaError(`${operation}: every entry needs a topic name`);
+    }
+    if (!Array.isArray(entry.partitions)) {
+      throw new SamsaError(`${operation}: topic ${entry.topic} needs partitions: [0, 1, ...]`);
+    }
+    for (const partition of entry.partitions) checkPartitionId(partition, operation, entry.topic);
+  }
+  return list as TopicPartitionList[];
+}
+
+function checkReassignments(
+  options: AlterPartitionReassignmentsOptions,
+): AlterPartitionReassignmentsOptions['topics'] {
+  const operation = 'alterPartitionReassignments';
+  if (!Array.isArray(options?.topics) || options.topics.length === 0) {
+    throw new SamsaError(
+      `${operation} needs topics: [{ topic, partitionAssignment: [{ partition, replicas }] }]`,
+    );
+  }
+  for (const entry of options.topics) {
+    if (typeof entry?.topic !== 'string' || entry.topic === '') {
+      throw new SamsaError(`${operation}: every entry needs a topic name`);
+    }
+    if (!Array.isArray(entry.partitionAssignment)) {
+      throw new SamsaError(`${operation}: topic ${entry.topic} needs partitionAssignment`);
+    }
+    for (const p of entry.partitionAssignment) {
+      checkPartitionId(p?.partition, operation, entry.topic);
+      const replicas: unknown = p.replicas;
+      if (
+        replicas !== null &&
+        (!Array.isArray(replicas) || replicas.some((r) => !Number.isInteger(r)))
+      ) {
+        throw new SamsaError(
+          `${operation}: replicas of ${entry.topic}-${p.partition} must be a list of broker ids, or null to cancel`,
+        );
+      }
+    }
+  }
+  return options.topics;
 }
 
 function throwResourceError(

@@ -12,6 +12,8 @@ import { topicsCommand } from './topics';
 import { consoleProducerCommand } from './console-producer';
 import { consoleConsumerCommand } from './console-consumer';
 import { configsCommand } from './configs';
+import { leaderElectionCommand } from './leader-election';
+import { reassignPartitionsCommand } from './reassign-partitions';
 import { producerPerfTestCommand } from './producer-perf-test';
 import { consumerPerfTestCommand } from './consumer-perf-test';
 import { e2eLatencyCommand } from './e2e-latency';
@@ -27,6 +29,8 @@ export const commands: SamsaCommand[] = [
   consoleProducerCommand,
   consoleConsumerCommand,
   configsCommand,
+  reassignPartitionsCommand,
+  leaderElectionCommand,
   producerPerfTestCommand,
   consumerPerfTestCommand,
   e2eLatencyCommand,

@@ -2,11 +2,13 @@
  * The admin and metadata API handlers, one module per API, registered on the broker's socket
  * server by `registerAdminHandlers` (KafkaServer calls it before the listeners open):
  * Metadata, CreateTopics, DeleteTopics, CreatePartitions, DescribeConfigs, AlterConfigs,
- * UpdateMetadata, ControlledShutdown. ApiVersions is answered by the SocketServer itself (it
- * lists exactly the APIs with a handler). CreateTopics, DeleteTopics, CreatePartitions and
- * ControlledShutdown are answered by the active controller only (NOT_CONTROLLER elsewhere), as
- * in Kafka 2.8's ZooKeeper mode; they write ZooKeeper and never call the controller for topic
- * changes: the controller learns of them through its watches.
+ * UpdateMetadata, ControlledShutdown, ElectLeaders, AlterPartitionReassignments,
+ * ListPartitionReassignments. ApiVersions is answered by the SocketServer itself (it lists
+ * exactly the APIs with a handler). CreateTopics, DeleteTopics, CreatePartitions,
+ * ControlledShutdown, ElectLeaders and the reassignment APIs are answered by the active controller
+ * only (NOT_CONTROLLER elsewhere), as in Kafka 2.8's ZooKeeper mode. The topic APIs write
+ * ZooKeeper and never call the controller (it learns of them through its watches); the others
+ * are events on the controller's queue.
  */
 import { logger } from '../../../client/logging';
 import { ApiKey } from '../../../client/protocol/apis';
@@ -14,11 +16,14 @@ import type { SocketServer } from '../../network/socket-server';
 import type { BrokerServices } from '../../server/broker-services';
 import { AutoTopicCreationManager } from '../../admin/auto-topic-creation';
 import { alterConfigsHandler } from './alter-configs';
+import { alterPartitionReassignmentsHandler } from './alter-partition-reassignments';
 import { controlledShutdownHandler } from './controlled-shutdown';
 import { createPartitionsHandler } from './create-partitions';
 import { createTopicsHandler } from './create-topics';
 import { deleteTopicsHandler } from './delete-topics';
 import { describeConfigsHandler } from './describe-configs';
+import { electLeadersHandler } from './elect-leaders';
+import { listPartitionReassignmentsHandler } from './list-partition-reassignments';
 import { metadataHandler } from './metadata';
 import { updateMetadataHandler } from './update-metadata';
 
@@ -33,5 +38,8 @@ export function registerAdminHandlers(server: SocketServer, services: BrokerServ
     .handle(ApiKey.DescribeConfigs, describeConfigsHandler(services, log))
     .handle(ApiKey.AlterConfigs, alterConfigsHandler(services, log))
     .handle(ApiKey.UpdateMetadata, updateMetadataHandler(services, log))
-    .handle(ApiKey.ControlledShutdown, controlledShutdownHandler(services, log));
+    .handle(ApiKey.ControlledShutdown, controlledShutdownHandler(services, log))
+    .handle(ApiKey.ElectLeaders, electLeadersHandler(services, log))
+    .handle(ApiKey.AlterPartitionReassignments, alterPartitionReassignmentsHandler(services, log))
+    .handle(ApiKey.ListPartitionReassignments, listPartitionReassignmentsHandler(services));
 }
