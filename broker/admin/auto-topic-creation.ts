@@ -12,6 +12,9 @@
  * their own settings: `__consumer_offsets` (offsets.topic.num.partitions / .replication.factor,
  * compacted, offsets.topic.segment.bytes) and `__transaction_state`
  * (transaction.state.log.num.partitions / .replication.factor / .min.isr / .segment.bytes).
+ * `__consumer_offsets` is also created by FindCoordinator (the group coordinator needs it); with
+ * fewer live brokers than offsets.topic.replication.factor it is created with as many replicas as
+ * there are live brokers, and a warning, rather than not at all.
  */
 import { KafkaError } from '../../client/errors';
 import { logger } from '../../client/logging';
@@ -69,6 +72,28 @@ export function autoCreatedTopicSpec(config: KafkaConfig, topic: string): AutoCr
 
 const code = (name: Parameters<typeof errorByName>[0]): number => errorByName(name).code;
 
+/**
+ * The replication factor `topic` is created with when `liveBrokers` brokers are alive: the
+ * spec's, except that `__consumer_offsets` settles for the live brokers (with a warning to log).
+ */
+export function effectiveReplicationFactor(
+  topic: string,
+  spec: AutoCreatedTopicSpec,
+  liveBrokers: number,
+): { replicationFactor: number; warning?: string } {
+  if (topic !== '__consumer_offsets' || liveBrokers >= spec.replicationFactor || liveBrokers < 1) {
+    return { replicationFactor: spec.replicationFactor };
+  }
+  return {
+    replicationFactor: liveBrokers,
+    warning:
+      `Creating topic ${topic} with replication factor ${liveBrokers} instead of ` +
+      `offsets.topic.replication.factor=${spec.replicationFactor}: only ${liveBrokers} ` +
+      `live broker${liveBrokers === 1 ? ' is' : 's are'} available. Committed offsets survive fewer ` +
+      'broker failures than configured.',
+  };
+}
+
 export class AutoTopicCreationManager {
   private readonly inflight = new Set<string>();
 
@@ -95,15 +120,21 @@ export class AutoTopicCreationManager {
     try {
       const spec = autoCreatedTopicSpec(this.ctx.config, topic);
       const liveBrokers = this.metadataCache.aliveBrokers().map((b) => b.id);
+      const { replicationFactor, warning } = effectiveReplicationFactor(
+        topic,
+        spec,
+        liveBrokers.length,
+      );
+      if (warning !== undefined) log.warn(warning);
       await createTopic(
         this.ctx,
         topic,
-        { numPartitions: spec.numPartitions, replicationFactor: spec.replicationFactor },
+        { numPartitions: spec.numPartitions, replicationFactor },
         spec.configs,
         liveBrokers,
       );
       log.info(
-        `Auto-created topic ${topic} (${spec.numPartitions} partitions, RF ${spec.replicationFactor}).`,
+        `Auto-created topic ${topic} (${spec.numPartitions} partitions, RF ${replicationFactor}).`,
       );
       return entry(code('LEADER_NOT_AVAILABLE'));
     } catch (error) {

@@ -1,7 +1,8 @@
 /**
  * `BrokerServices`: what one running broker is made of, as the API handlers, the replica manager
  * and the controller see it. `KafkaServer` (kafka-server.ts) builds it during startup and hands it
- * to `registerAdminHandlers` / `registerDataHandlers` before the listeners open.
+ * to `registerAdminHandlers` / `registerDataHandlers` / `registerGroupHandlers` before the
+ * listeners open.
  *
  * `zk` is the broker's one ZooKeeper client (chroot applied); it survives session expiries by
  * starting a new session, so holding on to it is safe. `brokerEpoch()` changes with every
@@ -12,6 +13,7 @@ import type { LogManager } from '../log/log-manager';
 import type { MetadataCache } from '../metadata/metadata-cache';
 import type { ReplicaManager } from '../replica/replica-manager';
 import type { KafkaController } from '../controller/kafka-controller';
+import type { GroupCoordinator } from '../coordinator/group/group-coordinator';
 import type { ZkClient } from '../../zk-schema/client';
 
 export interface BrokerServices {
@@ -26,4 +28,6 @@ export interface BrokerServices {
   readonly metadataCache: MetadataCache;
   readonly replicaManager: ReplicaManager;
   readonly controller: KafkaController;
+  /** Consumer groups and committed offsets of the `__consumer_offsets` partitions led here. */
+  readonly groupCoordinator: GroupCoordinator;
 }

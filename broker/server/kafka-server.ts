@@ -10,14 +10,18 @@
  *     `/brokers/seqid` above `reserved.broker.max.id`) and check/write `meta.properties` in every
  *     log dir (a different cluster id there is InconsistentClusterId: a one-line error);
  *  4. start the log manager (topic configs read from `/config/topics/<t>` for existing topics);
- *  5. build the metadata cache, replica manager and controller module, register the API handlers
- *     and bind the listeners (port 0 picks a free port), then start the replica manager;
+ *  5. build the metadata cache, replica manager, controller module and group coordinator, register
+ *     the API handlers and bind the listeners (port 0 picks a free port), then start the replica
+ *     manager (LeaderAndIsr may already make the group coordinator load `__consumer_offsets`
+ *     partitions from here on);
  *  6. register `/brokers/ids/<id>` (checked ephemeral; its czxid is the broker epoch). Another
  *     live session owning it — a duplicate broker.id, or this broker's previous process whose
  *     session has not expired yet — fails startup with one line explaining which;
  *  7. start the controller module (watch `/controller`, try to become controller);
- *  8. start the dynamic config manager (topic config changes from `/config/changes`, applied to
- *     the live logs and to the replica manager's min.insync.replicas);
+ *  8. start the group coordinator (it takes the partition count of an existing
+ *     `__consumer_offsets` from ZooKeeper and starts expiring offsets), then the dynamic config
+ *     manager (topic config changes from `/config/changes`, applied to the live logs and to the
+ *     replica manager's min.insync.replicas);
  *  9. only now process client requests (broker-socket-server.ts: listeners bind in 5, requests
  *     wait until here; controller requests are served from 5 on, as Kafka's control plane).
  *
@@ -30,10 +34,10 @@
  *
  * Shutdown: a controlled shutdown first (controlled-shutdown.ts) when
  * `controlled.shutdown.enable` and the broker got as far as running; then stop the dynamic config
- * manager, the listeners, the replica manager, the controller module, the log manager (which
- * writes the clean-shutdown marker) and close the ZooKeeper session, which removes
- * `/brokers/ids/<id>`. Each step runs even if an earlier one failed; the failures are logged, and
- * the first is rethrown at the end. A shutdown during startup stops it at the next step.
+ * manager, the listeners, the group coordinator, the replica manager, the controller module, the
+ * log manager (which writes the clean-shutdown marker) and close the ZooKeeper session, which
+ * removes `/brokers/ids/<id>`. Each step runs even if an earlier one failed; the failures are
+ * logged, and the first is rethrown at the end. A shutdown during startup stops it at the next step.
  */
 import { promises as fs } from 'node:fs';
 import { SamsaError } from '../../client/errors';
@@ -43,11 +47,17 @@ import { ApiKey } from '../../client/protocol/apis';
 import { ZkClient, ZkError } from '../../zk-schema/client';
 import type { Endpoint } from '../config/listeners';
 import type { KafkaConfig } from '../config/kafka-config';
-import { allTopics } from '../admin/admin-zk';
+import { allTopics, fetchTopicAssignment } from '../admin/admin-zk';
 import { DynamicConfigManager } from '../admin/dynamic-config-manager';
 import { topicLogConfig } from '../admin/topic-log-config';
 import { registerAdminHandlers } from '../handlers/admin';
 import { registerDataHandlers } from '../handlers/data';
+import { registerGroupHandlers } from '../handlers/group';
+import {
+  type GroupCoordinator,
+  brokerGroupCoordinator,
+} from '../coordinator/group/group-coordinator';
+import { GROUP_METADATA_TOPIC_NAME } from '../coordinator/group/group-partition';
 import type { LogConfig } from '../log/log-config';
 import { LogManager } from '../log/log-manager';
 import { checkAndWriteMetaProperties, readMetaProperties } from '../log/meta-properties';
@@ -109,6 +119,7 @@ export class KafkaServer {
   private metadataCache: MetadataCache | undefined;
   private replicaManager: ReplicaManager | undefined;
   private controller: KafkaController | undefined;
+  private groupCoordinator: GroupCoordinator | undefined;
   private dynamicConfigManager: DynamicConfigManager | undefined;
   private socketServer: BrokerSocketServer | undefined;
   private boundEndpoints: readonly Endpoint[] = [];
@@ -250,9 +261,17 @@ export class KafkaServer {
       zk: zkOf,
       brokerEpoch: () => this.epoch,
     });
+    const groupCoordinator = brokerGroupCoordinator({
+      config,
+      brokerId,
+      replicaManager,
+      existingPartitionCount: async () =>
+        (await fetchTopicAssignment(zk, GROUP_METADATA_TOPIC_NAME))?.partitions.size,
+    });
     this.metadataCache = metadataCache;
     this.replicaManager = replicaManager;
     this.controller = controller;
+    this.groupCoordinator = groupCoordinator;
     const services: BrokerServices = {
       config,
       brokerId,
@@ -263,6 +282,7 @@ export class KafkaServer {
       metadataCache,
       replicaManager,
       controller,
+      groupCoordinator,
     };
     const socketServer = new BrokerSocketServer({
       listeners: config.listeners,
@@ -273,6 +293,7 @@ export class KafkaServer {
     this.socketServer = socketServer;
     registerAdminHandlers(socketServer, services);
     registerDataHandlers(socketServer, services);
+    registerGroupHandlers(socketServer, services);
     this.boundEndpoints = await socketServer.start();
     await replicaManager.startup();
     this.checkNotAborted();
@@ -290,7 +311,10 @@ export class KafkaServer {
     await controllerStartup;
     this.checkNotAborted();
 
-    // 8. Dynamic topic configs: /config/changes notifications applied to the live logs.
+    // 8. Group coordinator, then dynamic topic configs (/config/changes notifications applied to
+    // the live logs).
+    await groupCoordinator.startup();
+    this.checkNotAborted();
     this.dynamicConfigManager = new DynamicConfigManager({
       zk,
       config,
@@ -475,13 +499,21 @@ export class KafkaServer {
         this.log.error(`Error while shutting down the ${name}: ${messageOf(error)}`);
       }
     };
-    const { dynamicConfigManager, socketServer, replicaManager, controller, logManager, zkClient } =
-      this;
+    const {
+      dynamicConfigManager,
+      socketServer,
+      groupCoordinator,
+      replicaManager,
+      controller,
+      logManager,
+      zkClient,
+    } = this;
     await step(
       'dynamic config manager',
       dynamicConfigManager && (() => dynamicConfigManager.shutdown()),
     );
     await step('socket server', socketServer && (() => socketServer.stop()));
+    await step('group coordinator', groupCoordinator && (() => groupCoordinator.shutdown()));
     await step('replica manager', replicaManager && (() => replicaManager.shutdown()));
     await step(
       'controller',

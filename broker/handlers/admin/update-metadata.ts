@@ -42,6 +42,8 @@ export function updateMetadataHandler(
     const deleted = cache.update(request);
     if (deleted.length > 0) {
       log.debug(`UpdateMetadata removed ${deleted.length} partitions of topics being deleted.`);
+      // Committed offsets of deleted partitions go too (Kafka's onPartitionsDeleted); never rejects.
+      void services.groupCoordinator.handleDeletedPartitions(deleted);
     }
     return { errorCode: 0 };
   };

@@ -1,15 +1,27 @@
 /**
  * What the data-plane handlers need of a broker: a narrow view of BrokerServices, so that tests
- * can wire the handlers to a ReplicaManager without a controller.
+ * can wire the handlers to a ReplicaManager without a controller (nor a group coordinator).
  */
 import type { Logger } from '../../../client/logging';
 import { errorByName } from '../../../client/protocol/error-codes';
 import type { BrokerServices } from '../../server/broker-services';
 
+/**
+ * Who hears of `__consumer_offsets` leadership changes once LeaderAndIsr / StopReplica are
+ * applied (Kafka's onLeadershipChange callback): the group coordinator.
+ */
+export interface CoordinatorLeadershipListener {
+  onElection(partition: number, leaderEpoch: number): void;
+  onResignation(partition: number, leaderEpoch: number | undefined): void;
+}
+
 export type DataHandlerServices = Pick<
   BrokerServices,
   'brokerId' | 'brokerEpoch' | 'metadataCache' | 'replicaManager'
->;
+> & {
+  /** Absent where no group coordinator runs (handler tests). */
+  readonly groupCoordinator?: CoordinatorLeadershipListener;
+};
 
 /** AbstractControlRequest.UNKNOWN_BROKER_EPOCH: a controller request that does not say. */
 export const UNKNOWN_BROKER_EPOCH = -1;

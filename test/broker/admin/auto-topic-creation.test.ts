@@ -1,4 +1,7 @@
-import { autoCreatedTopicSpec } from '../../../broker/admin/auto-topic-creation';
+import {
+  autoCreatedTopicSpec,
+  effectiveReplicationFactor,
+} from '../../../broker/admin/auto-topic-creation';
 import { KafkaConfig } from '../../../broker/config/kafka-config';
 import { topicConfig } from '../../../broker/config/topic-config';
 
@@ -36,5 +39,27 @@ describe('auto-created topics', () => {
     expect(spec.configs.get('min.insync.replicas')).toBe('1');
     expect(spec.configs.get('unclean.leader.election.enable')).toBe('false');
     expect(() => topicConfig(config, spec.configs)).not.toThrow();
+  });
+
+  test('__consumer_offsets settles for the live brokers when fewer than its replication factor, with a warning', () => {
+    const spec = { numPartitions: 50, replicationFactor: 3, configs: new Map<string, string>() };
+    expect(effectiveReplicationFactor('__consumer_offsets', spec, 3)).toEqual({
+      replicationFactor: 3,
+    });
+    const fewer = effectiveReplicationFactor('__consumer_offsets', spec, 2);
+    expect(fewer.replicationFactor).toBe(2);
+    expect(fewer.warning).toContain('offsets.topic.replication.factor=3');
+    expect(fewer.warning).toContain('only 2 live brokers are available');
+  });
+
+  test('other topics keep their replication factor (creation then fails when too few brokers live)', () => {
+    const spec = { numPartitions: 1, replicationFactor: 3, configs: new Map<string, string>() };
+    expect(effectiveReplicationFactor('orders', spec, 1)).toEqual({ replicationFactor: 3 });
+    expect(effectiveReplicationFactor('__transaction_state', spec, 1)).toEqual({
+      replicationFactor: 3,
+    });
+    expect(effectiveReplicationFactor('__consumer_offsets', spec, 0)).toEqual({
+      replicationFactor: 3,
+    });
   });
 });

@@ -6,6 +6,7 @@
  * UpdateMetadata requests a controller would send.
  */
 import type { KafkaController } from '../../../../broker/controller/kafka-controller';
+import type { GroupCoordinator } from '../../../../broker/coordinator/group/group-coordinator';
 import { KafkaConfig } from '../../../../broker/config/kafka-config';
 import type { Endpoint } from '../../../../broker/config/listeners';
 import { registerAdminHandlers } from '../../../../broker/handlers/admin';
@@ -98,6 +99,10 @@ async function startBroker(props: Record<string, string> = {}): Promise<Broker> 
     replicaManager: {} as unknown as ReplicaManager,
     // Only isActive() and controlledShutdown() are used by the admin handlers.
     controller: controller as unknown as KafkaController,
+    // UpdateMetadata tells the group coordinator which partitions were deleted; nothing else is used.
+    groupCoordinator: {
+      handleDeletedPartitions: () => Promise.resolve(),
+    } as unknown as GroupCoordinator,
   };
   const server = new SocketServer({
     listeners: [
@@ -189,6 +194,9 @@ describe('ApiVersions and Metadata', () => {
         ApiKey.DescribeConfigs,
         ApiKey.AlterConfigs,
         ApiKey.CreatePartitions,
+        ApiKey.ElectLeaders,
+        ApiKey.AlterPartitionReassignments,
+        ApiKey.ListPartitionReassignments,
       ].sort((a, b) => a - b),
     );
   });
