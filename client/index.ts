@@ -56,7 +56,10 @@ export class Samsa {
     });
   }
 
-  /** A consumer; `groupId` is refused until consumer groups exist (use `assign`). */
+  /**
+   * A consumer: with `groupId` it can `subscribe` as a member of that consumer group (and commit
+   * offsets); without, it reads the partitions it `assign`s.
+   */
   consumer(config: ConsumerConfig = {}): Consumer {
     return new Consumer(this.clusterOptions(), {
       ...config,
@@ -96,16 +99,32 @@ export type { Partitioner, PartitionerArgs, PartitionerFactory } from './produce
 export { CompressionTypes } from './producer/compression-types';
 export type { CompressionType, CompressionName } from './producer/compression-types';
 
-export { ConsumerEvents } from './consumer/consumer';
+export { ConsumerEvents, PartitionAssigners } from './consumer/consumer';
 export type {
   AssignedPartition,
-  ConsumerEvent,
-  ConsumerEventType,
   ConsumerRunConfig,
+  ConsumerSubscribeTopics,
   EachBatchPayload,
   EachMessagePayload,
+  PartitionAssignerName,
   SeekOffset,
+  TopicPartitionOffset,
 } from './consumer/consumer';
+export type {
+  CommittedOffsetsPayload,
+  ConsumerEvent,
+  ConsumerEventPayloads,
+  ConsumerEventType,
+  GroupJoinPayload,
+} from './consumer/consumer-events';
+export type { RebalanceListener } from './consumer/consumer-group';
+export type {
+  AssignorMember,
+  GroupAssignment,
+  PartitionAssignor,
+} from './consumer/assignors/assignor';
+export type { MemberAssignment, Subscription } from './consumer/consumer-protocol';
+export { NoOffsetForPartitionError } from './consumer/consumer-errors';
 export { Batch } from './consumer/messages';
 export type { IHeaders, KafkaMessage } from './consumer/messages';
 export type { OffsetReset, TopicPartition, TopicPartitions } from './consumer/subscription-state';
@@ -122,7 +141,23 @@ export type {
   ITopicConfig,
   ResourceConfigQuery,
   TopicOffsets,
+  ElectionType,
+  ElectLeadersOptions,
+  PartitionResult,
+  TopicPartitionList,
+  AlterPartitionReassignmentsOptions,
+  PartitionReassignment,
+  ListPartitionReassignmentsResponse,
 } from './admin/admin';
+export { DeleteGroupsError } from './admin/group-admin';
+export type {
+  CommittedTopicOffsets,
+  DeleteGroupResult,
+  GroupDescription,
+  GroupMemberDescription,
+  GroupOverview,
+  SetOffsetsOptions,
+} from './admin/group-admin';
 export { ConfigResourceTypes, ConfigSource, ConfigTypes } from './admin/config-resources';
 export type { ConfigResourceType, ConfigSourceId, ConfigTypeId } from './admin/config-resources';
 

@@ -25,6 +25,7 @@ import {
 } from '../cluster/list-offsets';
 import { PartitionMetadata, isStaleMetadataError } from '../cluster/metadata';
 import { RetryOptions, retry } from '../cluster/retry';
+import { GroupCoordinators } from '../cluster/group-coordinator';
 import { ErrorContext, KafkaError, SamsaError } from '../errors';
 import { logger } from '../logging';
 import { ApiKey, RequestInit, ResponseBody } from '../protocol/apis';
@@ -36,6 +37,14 @@ import {
   ConfigTypeId,
   isConfigResourceType,
 } from './config-resources';
+import {
+  CommittedTopicOffsets,
+  DeleteGroupResult,
+  GroupAdmin,
+  GroupDescription,
+  GroupOverview,
+  SetOffsetsOptions,
+} from './group-admin';
 
 export interface AdminConfig {
   retry?: RetryOptions;
@@ -189,6 +198,7 @@ interface TopicResult {
 
 export class Admin {
   private readonly cluster: Cluster;
+  private readonly groups: GroupAdmin;
 
   constructor(cluster: AdminClusterOptions, config: AdminConfig = {}) {
     this.cluster = new Cluster({
@@ -197,6 +207,41 @@ export class Admin {
       allowAutoTopicCreation: false,
       logger: logger(`Admin clientId=${cluster.clientId}`),
     });
+    this.groups = new GroupAdmin(this.cluster, new GroupCoordinators(this.cluster));
+  }
+
+  /** Every consumer group of every broker (group-admin.ts). */
+  listGroups(options?: { states?: string[] }): Promise<{ groups: GroupOverview[] }> {
+    return this.groups.listGroups(options);
+  }
+
+  /** State, protocol and members of groups, each asked of its coordinator. */
+  describeGroups(groupIds: string[]): Promise<{ groups: GroupDescription[] }> {
+    return this.groups.describeGroups(groupIds);
+  }
+
+  /** Deletes empty groups and their offsets; DeleteGroupsError lists every group's result. */
+  deleteGroups(groupIds: string[]): Promise<DeleteGroupResult[]> {
+    return this.groups.deleteGroups(groupIds);
+  }
+
+  /** A group's committed offsets (-1 where none). */
+  fetchOffsets(options: { groupId: string; topics?: string[] }): Promise<CommittedTopicOffsets[]> {
+    return this.groups.fetchOffsets(options);
+  }
+
+  /** Commits offsets for a group without active members. */
+  setOffsets(options: SetOffsetsOptions): Promise<void> {
+    return this.groups.setOffsets(options);
+  }
+
+  /** Moves a group's offsets of a topic to the log end, or with `earliest` to the log start. */
+  resetOffsets(options: {
+    groupId: string;
+    topic: string;
+    earliest?: boolean;
+  }): Promise<{ partition: number; offset: number }[]> {
+    return this.groups.resetOffsets(options);
   }
 
   async connect(): Promise<void> {

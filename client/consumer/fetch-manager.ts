@@ -6,8 +6,12 @@
  * timers (it never spins):
  * 1. keeps the assigned topics' metadata: refreshes when a partition has no known leader, after a
  *    stale-metadata error, or when it is older than metadataMaxAge (with backoff on failure);
- * 2. looks up positions still unknown (assign without offset, a seek to 'earliest'/'latest', an
- *    out-of-range reset) with ListOffsets -2 (earliest) / -1 (latest) at the leaders;
+ * 2. looks up positions still unknown, as Kafka's updateFetchPositions does: first the group's
+ *    committed offsets (OffsetFetch) for partitions a group member reads from them, then for the
+ *    rest (assign without offset, no committed offset, a seek to 'earliest'/'latest', an
+ *    out-of-range reset) ListOffsets -2 (earliest) / -1 (latest) at the leaders; a partition left
+ *    without a position under autoOffsetReset 'none' stops the consumer with
+ *    NoOffsetForPartitionError;
  * 3. starts a fetch loop for each leader that has fetchable partitions and none running.
  *
  * A fetch loop sends one Fetch at a time to its broker for every fetchable partition it leads
@@ -45,8 +49,14 @@ import {
   isControlBatch,
   iterateBatches,
 } from '../record';
+import { NoOffsetForPartitionError, isTransient } from './consumer-errors';
 import { Batch, KafkaMessage, toKafkaMessage } from './messages';
-import { OffsetReset, PartitionState, SubscriptionState } from './subscription-state';
+import {
+  OffsetReset,
+  PartitionState,
+  SubscriptionState,
+  TopicPartition,
+} from './subscription-state';
 
 export interface FetchOptions {
   readonly maxWaitTimeInMs: number;
@@ -68,6 +78,12 @@ export interface FetchedPartition {
   readonly batch: Batch;
   /** Where the position goes once every message is consumed: past the last complete batch. */
   readonly nextOffset: number;
+}
+
+/** Where a group member's committed offsets come from (the group coordinator). */
+export interface CommittedOffsets {
+  /** The committed offset of each partition by `topic-partition`; absent or -1: none. */
+  fetchCommitted(partitions: readonly TopicPartition[]): Promise<Map<string, number>>;
 }
 
 export interface FetchSink {
@@ -105,6 +121,7 @@ export class FetchManager {
     private readonly subscriptions: SubscriptionState,
     private readonly options: FetchOptions,
     private readonly sink: FetchSink,
+    private readonly committed?: CommittedOffsets,
   ) {}
 
   get isRunning(): boolean {
@@ -219,17 +236,17 @@ export class FetchManager {
     return this.metadataRetryAt;
   }
 
-  /** Looks up unknown positions (earliest / latest); returns when to look again. */
+  /** Looks up unknown positions (committed, earliest / latest); returns when to look again. */
   private async resolvePositions(): Promise<number> {
+    let wakeAt = await this.resolveCommitted();
     const now = performance.now();
-    let wakeAt = Infinity;
     const pending: { state: PartitionState; generation: number }[] = [];
+    const withoutOffset: PartitionState[] = [];
     for (const state of this.subscriptions.all()) {
-      if (state.position >= 0) continue;
+      if (state.position >= 0 || state.fromCommitted) continue;
       if (state.reset === 'none') {
-        throw new SamsaError(
-          `no offset to start partition ${state.topic}-${state.partition} from, and autoOffsetReset is 'none': give an offset to assign() or seek()`,
-        );
+        withoutOffset.push(state);
+        continue;
       }
       if (state.backoffUntil > now) {
         wakeAt = Math.min(wakeAt, state.backoffUntil);
@@ -238,6 +255,7 @@ export class FetchManager {
       if (this.cluster.leaderFor(state.topic, state.partition) < 0) continue;
       pending.push({ state, generation: state.generation });
     }
+    if (withoutOffset.length > 0) throw new NoOffsetForPartitionError(withoutOffset);
     if (pending.length === 0) return wakeAt;
     const round = await listOffsetsOnce(
       this.cluster,
@@ -253,7 +271,7 @@ export class FetchManager {
       );
       if (entry === undefined || !this.isCurrent(entry.state, entry.generation)) continue;
       this.options.log.debug(
-        `Position of ${answer.topic}-${answer.partition} reset to ${entry.state.reset} offset ${answer.offset}`,
+        `Resetting offset for partition ${answer.topic}-${answer.partition} to ${entry.state.reset} offset ${answer.offset}`,
       );
       entry.state.moveTo(answer.offset);
     }
@@ -262,6 +280,44 @@ export class FetchManager {
       if (state === undefined) continue;
       if (!error.retriable) throw error;
       wakeAt = Math.min(wakeAt, this.backOff(state, error));
+    }
+    return wakeAt;
+  }
+
+  /** Reads the committed offsets of partitions that start from them; returns when to look again. */
+  private async resolveCommitted(): Promise<number> {
+    const committed = this.committed;
+    if (committed === undefined) return Infinity;
+    const now = performance.now();
+    let wakeAt = Infinity;
+    const pending: { state: PartitionState; generation: number }[] = [];
+    for (const state of this.subscriptions.all()) {
+      if (state.position >= 0 || !state.fromCommitted) continue;
+      if (state.backoffUntil > now) wakeAt = Math.min(wakeAt, state.backoffUntil);
+      else pending.push({ state, generation: state.generation });
+    }
+    if (pending.length === 0) return wakeAt;
+    let offsets: Map<string, number>;
+    try {
+      offsets = await committed.fetchCommitted(pending.map(({ state }) => state));
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+      // isTransient holds only for SamsaErrors.
+      const reason = error as SamsaError;
+      for (const { state } of pending) wakeAt = Math.min(wakeAt, this.backOff(state, reason));
+      return wakeAt;
+    }
+    for (const { state, generation } of pending) {
+      if (!this.isCurrent(state, generation)) continue;
+      const offset = offsets.get(`${state.topic}-${state.partition}`);
+      if (offset !== undefined && offset >= 0) {
+        this.options.log.debug(
+          `Setting offset for partition ${state.topic}-${state.partition} to the committed offset ${offset}`,
+        );
+        state.moveTo(offset);
+      } else {
+        state.fromCommitted = false;
+      }
     }
     return wakeAt;
   }

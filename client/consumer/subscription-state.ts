@@ -1,11 +1,16 @@
 /**
  * The consumer's assigned partitions and, per partition, where it reads (Kafka's
- * SubscriptionState): the position (next offset to fetch) or a pending reset to the earliest or
- * latest offset, the paused flag, and the backoff after errors.
+ * SubscriptionState): the position (next offset to fetch) or how to find it (the group's committed
+ * offset first, for partitions assigned to a group member; then a reset to the earliest or latest
+ * offset), the paused flag, and the backoff after errors.
  *
- * Where the assignment comes from is not this module's business: today `consumer.assign()` sets
- * it; a group membership (JoinGroup/SyncGroup) will set it the same way, with committed offsets as
- * positions, and commit what `positions()` reports.
+ * Where the assignment comes from is not this module's business: `consumer.assign()` sets it, and
+ * so does a group membership after each rebalance (consumer-group.ts), which commits the positions
+ * of its partitions.
+ *
+ * Pausing is remembered beyond the current assignment, as KafkaJS does: a topic paused as a whole
+ * (`pause([{ topic }])`) stays paused for partitions assigned later, and a paused partition that
+ * is assigned again after a rebalance is still paused, until `resume`.
  *
  * Every change of a partition's position that does not come from consuming it (assign, seek,
  * reset) bumps its `generation`, so records fetched before the change are recognised as stale and
@@ -29,7 +34,9 @@ export interface TopicPartitions {
 export class PartitionState {
   /** Next offset to fetch; -1 until known. */
   position = -1;
-  /** How to find the position when it is not known. */
+  /** The position is to be looked up as the group's committed offset before `reset` applies. */
+  fromCommitted = false;
+  /** How to find the position when it is not known (and there is no committed offset). */
   reset: OffsetReset;
   paused = false;
   generation = 0;
@@ -52,6 +59,7 @@ export class PartitionState {
   /** Sets the position (a seek, a reset answer), invalidating records fetched before. */
   moveTo(offset: number): void {
     this.position = offset;
+    this.fromCommitted = false;
     this.generation++;
     this.failures = 0;
     this.backoffUntil = 0;
@@ -60,16 +68,32 @@ export class PartitionState {
   /** Forgets the position: it will be looked up with `reset`. */
   resetTo(reset: OffsetReset): void {
     this.position = -1;
+    this.fromCommitted = false;
     this.reset = reset;
     this.generation++;
   }
 }
 
+export interface AssignOptions {
+  /** New partitions look up the group's committed offset first. */
+  readonly fromCommitted?: boolean;
+}
+
 export class SubscriptionState {
   private readonly partitions = new Map<string, Map<number, PartitionState>>();
+  /** Topics paused as a whole, and single paused partitions by topic. */
+  private readonly pausedTopics = new Set<string>();
+  private readonly pausedPartitions = new Map<string, Set<number>>();
 
-  /** Replaces the assignment; partitions kept from the old one keep their state. */
-  assign(partitions: readonly TopicPartition[], reset: OffsetReset): PartitionState[] {
+  /**
+   * Replaces the assignment; partitions kept from the old one keep their state. New partitions
+   * find their position with `reset` (one policy, or one per topic).
+   */
+  assign(
+    partitions: readonly TopicPartition[],
+    reset: OffsetReset | ((topic: string) => OffsetReset),
+    options: AssignOptions = {},
+  ): PartitionState[] {
     const next = new Map<string, Map<number, PartitionState>>();
     const states: PartitionState[] = [];
     for (const { topic, partition } of partitions) {
@@ -81,8 +105,17 @@ export class SubscriptionState {
       if (topicStates.has(partition)) {
         throw new SamsaError(`partition ${topic}-${partition} is assigned twice`);
       }
-      const state =
-        this.partitions.get(topic)?.get(partition) ?? new PartitionState(topic, partition, reset);
+      let state = this.partitions.get(topic)?.get(partition);
+      if (state === undefined) {
+        state = new PartitionState(
+          topic,
+          partition,
+          typeof reset === 'function' ? reset(topic) : reset,
+        );
+        state.fromCommitted = options.fromCommitted ?? false;
+        state.paused =
+          this.pausedTopics.has(topic) || this.pausedPartitions.get(topic)?.has(partition) === true;
+      }
       topicStates.set(partition, state);
       states.push(state);
     }
@@ -126,6 +159,51 @@ export class SubscriptionState {
       }
     }
     return states;
+  }
+
+  /** Pauses the selection (and remembers it for partitions assigned later). */
+  pause(selection: readonly TopicPartitions[]): PartitionState[] {
+    const states = this.select(selection);
+    for (const { topic, partitions } of selection) {
+      if (partitions === undefined) this.pausedTopics.add(topic);
+      else for (const partition of partitions) this.rememberPaused(topic, partition);
+    }
+    for (const state of states) state.paused = true;
+    return states;
+  }
+
+  /** Resumes the selection (a whole topic: every partition of it, however it was paused). */
+  resume(selection: readonly TopicPartitions[]): PartitionState[] {
+    const states = this.select(selection);
+    for (const { topic, partitions } of selection) {
+      if (partitions === undefined) {
+        this.pausedTopics.delete(topic);
+        this.pausedPartitions.delete(topic);
+      } else {
+        for (const partition of partitions) this.pausedPartitions.get(topic)?.delete(partition);
+      }
+    }
+    for (const state of states) state.paused = false;
+    return states;
+  }
+
+  /** Pauses one partition from inside a handler; returns the function that resumes it. */
+  pausePartition(state: PartitionState): () => void {
+    state.paused = true;
+    this.rememberPaused(state.topic, state.partition);
+    return () => {
+      this.pausedPartitions.get(state.topic)?.delete(state.partition);
+      if (this.isCurrent(state)) state.paused = false;
+    };
+  }
+
+  private rememberPaused(topic: string, partition: number): void {
+    let set = this.pausedPartitions.get(topic);
+    if (set === undefined) {
+      set = new Set();
+      this.pausedPartitions.set(topic, set);
+    }
+    set.add(partition);
   }
 
   /** Paused partitions, grouped by topic (KafkaJS's `paused()`). */

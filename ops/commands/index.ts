@@ -11,6 +11,7 @@ import { zookeeperShellCommand } from './zookeeper-shell';
 import { topicsCommand } from './topics';
 import { consoleProducerCommand } from './console-producer';
 import { consoleConsumerCommand } from './console-consumer';
+import { consumerGroupsCommand } from './consumer-groups';
 import { configsCommand } from './configs';
 import { leaderElectionCommand } from './leader-election';
 import { reassignPartitionsCommand } from './reassign-partitions';
@@ -28,6 +29,7 @@ export const commands: SamsaCommand[] = [
   topicsCommand,
   consoleProducerCommand,
   consoleConsumerCommand,
+  consumerGroupsCommand,
   configsCommand,
   reassignPartitionsCommand,
   leaderElectionCommand,

@@ -124,7 +124,7 @@ export async function loadProperties(file: string): Promise<Map<string, string>>
 /**
  * The text Kafka's tools print for an exception (`e.getMessage`): for an error a broker returned,
  * the broker's message (or the error code's standard message) without samsa's code prefix and
- * topic suffix; for anything else its message, on one line.
+ * group/topic/broker suffix; for anything else its message, on one line.
  */
 export function errorText(error: unknown): string {
   let text: string;
@@ -138,7 +138,11 @@ export function errorText(error: unknown): string {
         : error.partition === undefined
           ? error.topic
           : `${error.topic}-${error.partition}`;
-    const parts = [where, error.broker === undefined ? undefined : `broker ${error.broker}`];
+    const parts = [
+      error.groupId === undefined ? undefined : `group ${error.groupId}`,
+      where,
+      error.broker === undefined ? undefined : `broker ${error.broker}`,
+    ];
     const suffix = parts.filter((p) => p !== undefined).join(', ');
     if (suffix.length > 0 && text.endsWith(` (${suffix})`)) {
       text = text.slice(0, text.length - suffix.length - 3);

@@ -5,6 +5,7 @@ import {
   EachBatchPayload,
   KafkaError,
   KafkaMessage,
+  NoOffsetForPartitionError,
   SamsaError,
 } from '../../../client';
 import { ApiKey } from '../../../client/protocol/apis';
@@ -248,7 +249,7 @@ describe('Consumer', () => {
     cluster.createTopic('t', 1);
     const consumer = await consumerFor(cluster, { autoOffsetReset: 'none' });
     consumer.assign([{ topic: 't', partition: 0, offset: 5 }]);
-    const crashes: ConsumerEvent[] = [];
+    const crashes: ConsumerEvent<'consumer.crash'>[] = [];
     consumer.on(consumer.events.CRASH, (event) => crashes.push(event));
     await consumer.run({ eachMessage: async () => undefined });
     await eventually(() => crashes.length === 1, 'the consumer crashes');
@@ -270,12 +271,13 @@ describe('Consumer', () => {
     cluster.createTopic('t', 1);
     const consumer = await consumerFor(cluster, { autoOffsetReset: 'none' });
     consumer.assign([{ topic: 't', partition: 0 }]);
-    const crashes: ConsumerEvent[] = [];
+    const crashes: ConsumerEvent<'consumer.crash'>[] = [];
     consumer.on(consumer.events.CRASH, (event) => crashes.push(event));
     await consumer.run({ eachMessage: async () => undefined });
     await eventually(() => crashes.length === 1, 'the consumer crashes');
-    expect(crashes[0].payload.error?.message).toBe(
-      "no offset to start partition t-0 from, and autoOffsetReset is 'none': give an offset to assign() or seek()",
+    expect(crashes[0].payload.error).toBeInstanceOf(NoOffsetForPartitionError);
+    expect(crashes[0].payload.error.message).toBe(
+      "Undefined offset with no reset policy for partitions: [t-0] (autoOffsetReset is 'none': commit an offset for them, or give one to assign() or seek())",
     );
   });
 
@@ -414,7 +416,7 @@ describe('Consumer', () => {
     await produce(cluster, 't', [{ value: 'ok' }, { value: 'bad' }, { value: 'later' }]);
     const consumer = await consumerFor(cluster);
     consumer.assign([{ topic: 't', partition: 0, offset: 0 }]);
-    const crashes: ConsumerEvent[] = [];
+    const crashes: ConsumerEvent<'consumer.crash'>[] = [];
     consumer.on(consumer.events.CRASH, (event) => crashes.push(event));
     await consumer.run({
       eachMessage: async ({ message }) => {
@@ -441,7 +443,7 @@ describe('Consumer', () => {
     consumer.assign([{ topic: 't', partition: 0, offset: 0 }]);
     const seen: string[] = [];
     let stopped = false;
-    const stops: ConsumerEvent[] = [];
+    const stops: ConsumerEvent<'consumer.stop'>[] = [];
     consumer.on(consumer.events.STOP, (event) => stops.push(event));
     await consumer.run({
       eachMessage: async ({ message }) => {
@@ -483,7 +485,7 @@ describe('Consumer', () => {
     }));
     const consumer = await consumerFor(cluster);
     consumer.assign([{ topic: 't', partition: 0, offset: 0 }]);
-    const crashes: ConsumerEvent[] = [];
+    const crashes: ConsumerEvent<'consumer.crash'>[] = [];
     consumer.on(consumer.events.CRASH, (event) => crashes.push(event));
     await consumer.run({ eachMessage: async () => undefined });
     await eventually(() => crashes.length === 1, 'the consumer crashes');
@@ -515,7 +517,7 @@ describe('Consumer', () => {
     );
     const consumer = await consumerFor(cluster);
     consumer.assign([{ topic: 't', partition: 0, offset: 0 }]);
-    const crashes: ConsumerEvent[] = [];
+    const crashes: ConsumerEvent<'consumer.crash'>[] = [];
     consumer.on(consumer.events.CRASH, (event) => crashes.push(event));
     const received = collect(consumer);
     await eventually(() => received.length === 1, 'the message arrives after the errors');
@@ -525,10 +527,48 @@ describe('Consumer', () => {
 });
 
 describe('consumer configuration', () => {
-  test('a groupId is refused with a clear error until consumer groups exist', async () => {
+  test('group settings are checked with clear errors', async () => {
     const cluster = await startFakeCluster();
-    expect(() => samsaFor(cluster).consumer({ groupId: 'g' })).toThrow(
-      /consumer groups are not available yet in samsa \(groupId "g"\)/,
+    const samsa = samsaFor(cluster);
+    expect(() => samsa.consumer({ groupId: '' })).toThrow('groupId must be a non-empty string');
+    expect(() => samsa.consumer({ groupId: 'g', heartbeatInterval: 10000 })).toThrow(
+      'heartbeatInterval (10000) must be lower than sessionTimeout (10000)',
+    );
+    expect(() => samsa.consumer({ groupId: 'g', partitionAssigners: [] })).toThrow(
+      'partitionAssigners must list at least one of range, roundrobin, sticky',
+    );
+    expect(() =>
+      samsa.consumer({ groupId: 'g', partitionAssigners: ['cooperative-sticky' as 'range'] }),
+    ).toThrow('unknown partition assigner "cooperative-sticky"');
+    expect(() => samsa.consumer({ groupId: 'g', partitionAssigners: ['range', 'range'] })).toThrow(
+      'partitionAssigners lists range twice',
+    );
+    expect(() => samsa.consumer({ groupId: 'g', groupInstanceId: '' })).toThrow(
+      'groupInstanceId must be a non-empty string',
+    );
+  });
+
+  test('subscribe needs a groupId, and subscribe and assign cannot be mixed', async () => {
+    const cluster = await startFakeCluster();
+    const plain = await consumerFor(cluster);
+    await expect(plain.subscribe({ topics: ['t'] })).rejects.toThrow(
+      'subscribe needs a consumer group: create the consumer with samsa.consumer({ groupId })',
+    );
+    await expect(plain.commitOffsets([{ topic: 't', partition: 0, offset: 1 }])).rejects.toThrow(
+      'commitOffsets needs a consumer group',
+    );
+    const subscribed = await consumerFor(cluster, { groupId: 'g' });
+    await expect(subscribed.subscribe({ topics: [] })).rejects.toThrow(
+      'subscribe needs { topics: [names or RegExps] } or { topic }',
+    );
+    await subscribed.subscribe({ topics: ['t', /^other-/] });
+    expect(() => subscribed.assign([{ topic: 't', partition: 0 }])).toThrow(
+      'subscribe and assign are mutually exclusive',
+    );
+    const assigned = await consumerFor(cluster, { groupId: 'g2' });
+    assigned.assign([{ topic: 't', partition: 0 }]);
+    await expect(assigned.subscribe({ topic: 't' })).rejects.toThrow(
+      'subscribe and assign are mutually exclusive',
     );
   });
 

@@ -58,13 +58,13 @@ describe('consumer properties', () => {
           ['fetch.max.wait.ms', '0'],
           ['max.partition.fetch.bytes', '1024'],
           ['auto.offset.reset', 'earliest'],
-          ['enable.auto.commit', 'false'],
+          ['interceptor.classes', 'x.Y'],
         ]),
         (line) => warnings.push(line),
       ),
-    ).toEqual({ maxWaitTimeInMs: 0, maxBytesPerPartition: 1024 });
+    ).toEqual({ maxWaitTimeInMs: 0, maxBytesPerPartition: 1024, group: {} });
     expect(warnings).toEqual([
-      "The configuration 'enable.auto.commit' was supplied but isn't a known config.",
+      "The configuration 'interceptor.classes' was supplied but isn't a known config.",
     ]);
   });
 });
