@@ -38,6 +38,12 @@ export function logConfigFromTopicConfig(config: TopicConfig): LogConfig {
     flushMessages: Math.max(1, long(config.flushMessages)),
     flushMs: long(config.flushMs),
     fileDeleteDelayMs: long(config.fileDeleteDelayMs),
+    compact: config.cleanupPolicy.includes('compact'),
+    delete: config.cleanupPolicy.includes('delete'),
+    deleteRetentionMs: long(config.deleteRetentionMs),
+    minCleanableRatio: config.minCleanableDirtyRatio,
+    minCompactionLagMs: long(config.minCompactionLagMs),
+    maxCompactionLagMs: long(config.maxCompactionLagMs),
   });
 }
 

@@ -32,6 +32,12 @@
  * than v2, and samsa only has v2. An unknown codec id is UNSUPPORTED_COMPRESSION_TYPE, as in
  * samsa's record decoder (Kafka fails it with an unexpected server error).
  *
+ * A leader append to a compacted topic (cleanup.policy with compact) also needs a key on every
+ * record, as Kafka's LogValidator demands: `checkRecordKeys` walks the records (decompressing
+ * compressed batches) and answers a record without a key with INVALID_RECORD, "Compacted topic
+ * cannot accept message without key in topic partition <tp>.". This is the one place the append
+ * path reads records, and only for compacted topics (Kafka reads them there too).
+ *
  * client/record/batch-validation.ts checks the same header fields for clients; the log keeps
  * its own pass because Kafka's log answers record-count and old-magic problems with
  * INVALID_RECORD (not retriable) after the CRC check, and the CRC must be computed only once.
@@ -51,9 +57,11 @@ import {
   compressionOf,
   isBatchCrcValid,
   isControlBatch,
+  readBatchHeader,
   readInt64,
 } from '../../client/record/batch-header';
-import { batchInfoAt } from './batch-scanner';
+import { batchInfoAt, forEachBatch } from './batch-scanner';
+import { RecordCursor, recordsSection } from './record-cursor';
 
 /** Kafka's LegacyRecord.RECORD_OVERHEAD_V0: the smallest batchLength its reader accepts. */
 const MIN_RECORD_SIZE = 14;
@@ -230,4 +238,37 @@ export function analyzeAndValidate(
     pos += size;
   }
   return analysis;
+}
+
+/**
+ * Checks that every record of `records` (batches that passed `analyzeAndValidate`) has a key:
+ * INVALID_RECORD otherwise, with Kafka's message. For appends to compacted topics.
+ */
+export async function checkRecordKeys(
+  records: Buffer,
+  context: ErrorContext & { topic: string; partition: number },
+): Promise<void> {
+  const batches: { start: number; end: number }[] = [];
+  forEachBatch(records, (batch) =>
+    batches.push({ start: batch.position, end: batch.position + batch.size }),
+  );
+  for (const { start, end } of batches) {
+    const batch = records.subarray(start, end);
+    const header = readBatchHeader(batch);
+    const section = await recordsSection(batch, header);
+    const cursor = new RecordCursor(
+      section,
+      header.recordCount,
+      () => `batch at byte ${start} of the append`,
+    );
+    while (cursor.next()) {
+      if (cursor.keyLength < 0) {
+        fail(
+          'INVALID_RECORD',
+          `Compacted topic cannot accept message without key in topic partition ${context.topic}-${context.partition}.`,
+          context,
+        );
+      }
+    }
+  }
 }

@@ -3,19 +3,28 @@
  * holding Kafka 2.8's defaults. The broker fills it from `server.properties` (the `log.*` names)
  * and per-topic overrides (the topic names) through `LOG_CONFIG_KEYS`.
  *
- * | field               | topic config            | server.properties              | default        |
- * |---------------------|-------------------------|--------------------------------|----------------|
- * | segmentBytes        | segment.bytes           | log.segment.bytes              | 1073741824     |
- * | segmentMs           | segment.ms              | log.roll.ms (log.roll.hours)   | 604800000      |
- * | segmentJitterMs     | segment.jitter.ms       | log.roll.jitter.ms             | 0              |
- * | segmentIndexBytes   | segment.index.bytes     | log.index.size.max.bytes       | 10485760       |
- * | indexIntervalBytes  | index.interval.bytes    | log.index.interval.bytes       | 4096           |
- * | maxMessageBytes     | max.message.bytes       | message.max.bytes              | 1048588        |
- * | retentionMs         | retention.ms            | log.retention.ms (.hours)      | 604800000      |
- * | retentionBytes      | retention.bytes         | log.retention.bytes            | -1             |
- * | flushMessages       | flush.messages          | log.flush.interval.messages    | Long.MAX_VALUE |
- * | flushMs             | flush.ms                | log.flush.interval.ms          | Long.MAX_VALUE |
- * | fileDeleteDelayMs   | file.delete.delay.ms    | log.segment.delete.delay.ms    | 60000          |
+ * | field              | topic config              | server.properties                 | default        |
+ * |--------------------|---------------------------|-----------------------------------|----------------|
+ * | segmentBytes       | segment.bytes             | log.segment.bytes                 | 1073741824     |
+ * | segmentMs          | segment.ms                | log.roll.ms (log.roll.hours)      | 604800000      |
+ * | segmentJitterMs    | segment.jitter.ms         | log.roll.jitter.ms                | 0              |
+ * | segmentIndexBytes  | segment.index.bytes       | log.index.size.max.bytes          | 10485760       |
+ * | indexIntervalBytes | index.interval.bytes      | log.index.interval.bytes          | 4096           |
+ * | maxMessageBytes    | max.message.bytes         | message.max.bytes                 | 1048588        |
+ * | retentionMs        | retention.ms              | log.retention.ms (.hours)         | 604800000      |
+ * | retentionBytes     | retention.bytes           | log.retention.bytes               | -1             |
+ * | flushMessages      | flush.messages            | log.flush.interval.messages       | Long.MAX_VALUE |
+ * | flushMs            | flush.ms                  | log.flush.interval.ms             | Long.MAX_VALUE |
+ * | fileDeleteDelayMs  | file.delete.delay.ms      | log.segment.delete.delay.ms       | 60000          |
+ * | compact, delete    | cleanup.policy            | log.cleanup.policy                | delete         |
+ * | deleteRetentionMs  | delete.retention.ms       | log.cleaner.delete.retention.ms   | 86400000       |
+ * | minCleanableRatio  | min.cleanable.dirty.ratio | log.cleaner.min.cleanable.ratio   | 0.5            |
+ * | minCompactionLagMs | min.compaction.lag.ms     | log.cleaner.min.compaction.lag.ms | 0              |
+ * | maxCompactionLagMs | max.compaction.lag.ms     | log.cleaner.max.compaction.lag.ms | Long.MAX_VALUE |
+ *
+ * `cleanup.policy` is a list of `delete` (retention by time and size) and `compact` (the log
+ * cleaner keeps the latest record of each key, log-cleaner.ts); Kafka's LogConfig turns it into
+ * the two booleans `compact` and `delete`, and so does this one.
  *
  * Kafka's Long.MAX_VALUE ("never") is `Number.MAX_SAFE_INTEGER` here. As in Kafka, the log never
  * fsyncs per append by default: durability comes from replication, and the OS page cache holds
@@ -35,6 +44,14 @@ export interface LogConfig {
   flushMessages: number;
   flushMs: number;
   fileDeleteDelayMs: number;
+  /** cleanup.policy includes `compact`. */
+  compact: boolean;
+  /** cleanup.policy includes `delete`. */
+  delete: boolean;
+  deleteRetentionMs: number;
+  minCleanableRatio: number;
+  minCompactionLagMs: number;
+  maxCompactionLagMs: number;
 }
 
 /** Kafka's Long.MAX_VALUE, meaning "never", as a JavaScript number. */
@@ -52,10 +69,21 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
   flushMessages: NEVER,
   flushMs: NEVER,
   fileDeleteDelayMs: 60000,
+  compact: false,
+  delete: true,
+  deleteRetentionMs: 24 * 60 * 60 * 1000,
+  minCleanableRatio: 0.5,
+  minCompactionLagMs: 0,
+  maxCompactionLagMs: NEVER,
 });
 
+/** The fields held as integers. */
+type IntegerField = {
+  [K in keyof LogConfig]: LogConfig[K] extends number ? K : never;
+}[keyof LogConfig];
+
 interface KeyDef {
-  field: keyof LogConfig;
+  field: Exclude<IntegerField, 'minCleanableRatio'>;
   topicKey: string;
   brokerKey: string;
   min: number;
@@ -109,12 +137,33 @@ export const LOG_CONFIG_KEYS: readonly KeyDef[] = [
     brokerKey: 'log.segment.delete.delay.ms',
     min: 0,
   },
+  {
+    field: 'deleteRetentionMs',
+    topicKey: 'delete.retention.ms',
+    brokerKey: 'log.cleaner.delete.retention.ms',
+    min: 0,
+  },
+  {
+    field: 'minCompactionLagMs',
+    topicKey: 'min.compaction.lag.ms',
+    brokerKey: 'log.cleaner.min.compaction.lag.ms',
+    min: 0,
+  },
+  {
+    field: 'maxCompactionLagMs',
+    topicKey: 'max.compaction.lag.ms',
+    brokerKey: 'log.cleaner.max.compaction.lag.ms',
+    min: 1,
+  },
 ];
+
+const CLEANUP_POLICIES = ['compact', 'delete'];
 
 /** The defaults with some fields replaced. */
 export function logConfig(overrides: Partial<LogConfig> = {}): LogConfig {
   const config = { ...DEFAULT_LOG_CONFIG, ...overrides };
   for (const def of LOG_CONFIG_KEYS) checkValue(def.topicKey, config[def.field], def.min);
+  checkRatio(config.minCleanableRatio);
   return config;
 }
 
@@ -135,7 +184,43 @@ export function withTopicOverrides(base: LogConfig, overrides: Record<string, st
     checkValue(def.topicKey, value, def.min);
     config[def.field] = value;
   }
+  const policy = overrides['cleanup.policy'];
+  if (policy !== undefined) {
+    const names = policy.split(',').map((name) => name.trim().toLowerCase());
+    const bad = names.find((name) => !CLEANUP_POLICIES.includes(name));
+    if (bad !== undefined) {
+      throw new SamsaError(
+        `Invalid value ${policy} for configuration cleanup.policy: String must be one of: compact, delete`,
+      );
+    }
+    config.compact = names.includes('compact');
+    config.delete = names.includes('delete');
+  }
+  const ratio = overrides['min.cleanable.dirty.ratio'];
+  if (ratio !== undefined) {
+    const value = Number(ratio.trim());
+    if (ratio.trim() === '' || !Number.isFinite(value)) {
+      throw new SamsaError(
+        `Invalid value ${ratio} for configuration min.cleanable.dirty.ratio: not a number`,
+      );
+    }
+    checkRatio(value);
+    config.minCleanableRatio = value;
+  }
+  if (config.minCompactionLagMs > config.maxCompactionLagMs) {
+    throw new SamsaError(
+      `conflict topic config setting min.compaction.lag.ms (${config.minCompactionLagMs}) > max.compaction.lag.ms (${config.maxCompactionLagMs})`,
+    );
+  }
   return config;
+}
+
+function checkRatio(value: number): void {
+  if (!(value >= 0 && value <= 1)) {
+    throw new SamsaError(
+      `Invalid value ${value} for configuration min.cleanable.dirty.ratio: Value must be between 0 and 1`,
+    );
+  }
 }
 
 function checkValue(key: string, value: number, min: number): void {

@@ -7,6 +7,7 @@
  *     recovery-point-offset-checkpoint     `topic partition offset` per log (checkpoint-file.ts)
  *     replication-offset-checkpoint        high watermarks, same format
  *     log-start-offset-checkpoint          log start offsets, same format
+ *     cleaner-offset-checkpoint            where each compacted log's dirty section starts
  *     .kafka_cleanshutdown                 empty file, present only after a clean shutdown
  *     <topic>-<partition>/
  *       00000000000000000000.log           record batches (log-segment.ts)
@@ -16,7 +17,9 @@
  *     <topic>-<partition>.<uuid>-delete/   a deleted partition, removed after a delay
  *
  * A segment's files are named by its base offset, zero-padded to 20 digits. A file being deleted
- * carries the extra suffix `.deleted` until it is removed.
+ * carries the extra suffix `.deleted` until it is removed. The log cleaner writes a cleaned
+ * segment under the suffix `.cleaned`, renames it to `.swap` once it is complete and flushed, and
+ * drops the suffix once the segments it replaces are gone (log.ts, `replaceSegments`).
  */
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
@@ -26,12 +29,15 @@ export const LOG_FILE_SUFFIX = '.log';
 export const INDEX_FILE_SUFFIX = '.index';
 export const TIME_INDEX_FILE_SUFFIX = '.timeindex';
 export const DELETED_FILE_SUFFIX = '.deleted';
+export const CLEANED_FILE_SUFFIX = '.cleaned';
+export const SWAP_FILE_SUFFIX = '.swap';
 export const DELETE_DIR_SUFFIX = '-delete';
 export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
 export const LEADER_EPOCH_CHECKPOINT_FILE = 'leader-epoch-checkpoint';
 export const RECOVERY_POINT_CHECKPOINT_FILE = 'recovery-point-offset-checkpoint';
 export const REPLICATION_OFFSET_CHECKPOINT_FILE = 'replication-offset-checkpoint';
 export const LOG_START_OFFSET_CHECKPOINT_FILE = 'log-start-offset-checkpoint';
+export const CLEANER_OFFSET_CHECKPOINT_FILE = 'cleaner-offset-checkpoint';
 export const META_PROPERTIES_FILE = 'meta.properties';
 
 export interface TopicPartition {

@@ -12,10 +12,20 @@
  *    log re-validates its segments from its recovery point (log.ts);
  * 4. remove `.kafka_cleanshutdown`, so a crash from now on triggers recovery at the next start.
  *
- * Shutdown flushes and closes every log, writes the three checkpoints and then creates
+ * Shutdown stops the log cleaner, flushes and closes every log, writes the three checkpoints and then creates
  * `.kafka_cleanshutdown` in each log dir. A new partition goes to the log dir holding the fewest
  * logs. Deleting a partition closes its log, renames its directory to
  * `<topic>-<partition>.<uuid>-delete` and removes it after `file.delete.delay.ms`.
+ *
+ * The log cleaner (log-cleaner.ts), when `log.cleaner.enable` is true, starts after the logs are
+ * loaded and stops first at shutdown. It compacts the logs whose cleanup.policy includes compact
+ * and runs their retention; the LogManager's retention task covers the other logs, pausing
+ * their cleaning meanwhile (a cleanup.policy change may make them compacted at any time).
+ * Deleting a log first stops its cleaning for good and removes its cleaner checkpoint; a log
+ * stops its own cleaning around a truncation (Log's cleanerHooks, wired here), and the cleaner
+ * checkpoint is moved back to the log's active segment when the truncation cut below it. Topic
+ * config changes (`Log.updateConfig`, e.g. cleanup.policy) take effect at the cleaner's next
+ * round.
  *
  * Scheduled tasks (first run after `initialTaskDelayMs`, Kafka's 30 s): retention every
  * `log.retention.check.interval.ms`, flush of logs past `flush.ms` every
@@ -29,7 +39,8 @@ import * as path from 'node:path';
 import { SamsaError } from '../../client/errors';
 import { logger } from '../../client/logging';
 import { OffsetCheckpointFile, type TopicPartitionOffset } from './checkpoint-file';
-import { Log } from './log';
+import { Log, type LogCleanerHooks } from './log';
+import { type CleanerConfig, DEFAULT_CLEANER_CONFIG, LogCleaner } from './log-cleaner';
 import { DEFAULT_LOG_CONFIG, type LogConfig, NEVER } from './log-config';
 import {
   CLEAN_SHUTDOWN_FILE,
@@ -64,6 +75,8 @@ export interface LogManagerConfig {
   initialTaskDelayMs: number;
   /** Logs loaded at the same time per log dir at startup. */
   loadConcurrency: number;
+  /** The log cleaner's `log.cleaner.*` settings (default: Kafka's, cleaner enabled). */
+  cleaner?: CleanerConfig;
   /** Wall clock in ms. */
   now?: () => number;
 }
@@ -135,11 +148,22 @@ export class LogManager {
   private started = false;
   private loaded = false;
   private shutDown = false;
+  /** The log cleaner, when log.cleaner.enable is true. */
+  readonly cleaner: LogCleaner | undefined;
 
   constructor(readonly config: LogManagerConfig) {
     if (config.logDirs.length === 0)
       throw new SamsaError('log.dirs must name at least one directory');
     this.now = config.now ?? Date.now;
+    const cleanerConfig = config.cleaner ?? DEFAULT_CLEANER_CONFIG;
+    this.cleaner = cleanerConfig.enable
+      ? new LogCleaner({
+          config: cleanerConfig,
+          logDirs: config.logDirs,
+          logs: () => this.allLogs(),
+          now: this.now,
+        })
+      : undefined;
   }
 
   /** The log config for a topic. */
@@ -155,6 +179,7 @@ export class LogManager {
     await Promise.all(this.config.logDirs.map((dir) => this.loadLogDir(dir)));
     this.loaded = true;
     this.log.info(`Loaded ${this.logs.size} logs in ${this.now() - start}ms.`);
+    await this.cleaner?.startup();
     const onError = (name: string, err: unknown): void => {
       this.log.error(`Error in scheduled task ${name}: ${(err as Error).message}`);
     };
@@ -208,6 +233,7 @@ export class LogManager {
         config,
         hadCleanShutdown: true,
         now: this.now,
+        cleanerHooks: this.cleanerHooks(logDir),
       });
       this.logs.set(name, { log, logDir });
       this.log.info(`Created log for partition ${name} in ${path.join(logDir, name)}`);
@@ -232,6 +258,7 @@ export class LogManager {
     const managed = this.logs.get(name);
     if (!managed) return;
     this.logs.delete(name);
+    await this.cleaner?.abortCleaning(managed.logDir, tp);
     await managed.log.close();
     const renamed = path.join(managed.logDir, deleteDirName(tp));
     await fs.rename(managed.log.dir, renamed);
@@ -244,11 +271,20 @@ export class LogManager {
     );
   }
 
-  /** Runs retention on every log; returns the number of segments deleted. */
+  /**
+   * Runs retention on every log the cleaner does not look after (all of them without a cleaner),
+   * their cleaning paused meanwhile; returns the number of segments deleted.
+   */
   async cleanupLogs(): Promise<number> {
     let deleted = 0;
-    for (const { log } of this.logs.values()) {
-      if (!log.isClosed) deleted += await log.deleteOldSegments();
+    const all = [...this.logs.values()];
+    const deletable = this.cleaner ? this.cleaner.pauseCleaningForNonCompactedPartitions(all) : all;
+    try {
+      for (const { log } of deletable) {
+        if (!log.isClosed) deleted += await log.deleteOldSegments();
+      }
+    } finally {
+      this.cleaner?.resumeCleaning(deletable.map(({ log }) => log.topicPartition));
     }
     return deleted;
   }
@@ -288,6 +324,7 @@ export class LogManager {
   async shutdown(): Promise<void> {
     if (this.shutDown) return;
     this.shutDown = true;
+    await this.cleaner?.shutdown();
     await Promise.all(this.tasks.map((t) => t.stop()));
     // Logs being created are closed with the others once their creation settles.
     await Promise.allSettled([...this.creating.values()]);
@@ -315,6 +352,11 @@ export class LogManager {
       await marker.close();
     }
     this.log.info('Shutdown complete.');
+  }
+
+  /** What a log in `logDir` tells the cleaner around a truncation (none without a cleaner). */
+  private cleanerHooks(logDir: string): LogCleanerHooks | undefined {
+    return this.cleaner?.hooksFor(logDir);
   }
 
   private checkRunning(): void {
@@ -398,6 +440,7 @@ export class LogManager {
           logStartOffset: logStartOffsets.get(name)?.offset ?? 0,
           hadCleanShutdown,
           now: this.now,
+          cleanerHooks: this.cleanerHooks(logDir),
         });
         const hw = highWatermarks.get(name)?.offset;
         if (hw !== undefined) log.updateHighWatermark(hw);

@@ -6,7 +6,8 @@
  * exactly as they were appended (see client/record/batch-header.ts for the 61-byte header). There
  * is no file header and nothing between batches. Offsets strictly increase from batch to batch,
  * and every offset in the segment is >= the base offset and < base offset + 2^31 (the index
- * stores offsets relative to the base in 32 bits).
+ * stores offsets relative to the base in 32 bits). A segment written by the log cleaner has gaps
+ * between offsets, and its batches may hold fewer records than their offset range spans.
  *
  * The segment appends whole batch buffers with one positional write, reads byte ranges ending on
  * batch boundaries, finds offsets through the offset index and a forward scan of batch headers,
@@ -23,7 +24,13 @@ import {
   RECORD_BATCH_OVERHEAD,
   isBatchCrcValid,
 } from '../../client/record/batch-header';
-import { type BatchInfo, FileBatchReader, batchInfoAt, completeBatches } from './batch-scanner';
+import {
+  type BatchInfo,
+  FileBatchReader,
+  batchInfoAt,
+  completeBatches,
+  forEachBatch,
+} from './batch-scanner';
 import { logFileName, offsetIndexFileName, timeIndexFileName } from './log-files';
 import { OffsetIndex } from './offset-index';
 import { NO_TIMESTAMP, TimeIndex, type TimestampOffset } from './time-index';
@@ -69,21 +76,27 @@ export class LogSegment {
   private closed = false;
 
   /**
-   * Opens the segment's three files, creating missing ones. Never scans the log: a caller that
+   * Opens the segment's three files, creating missing ones; `fileSuffix` is added to their names
+   * (the cleaner's `.cleaned`, a `.swap` found at startup). Never scans the log: a caller that
    * does not trust the files runs `indexProblem()` and `recover()`.
    */
-  static async open(dir: string, baseOffset: number, options: SegmentOptions): Promise<LogSegment> {
-    const logPath = logFileName(dir, baseOffset);
+  static async open(
+    dir: string,
+    baseOffset: number,
+    options: SegmentOptions,
+    fileSuffix = '',
+  ): Promise<LogSegment> {
+    const logPath = logFileName(dir, baseOffset) + fileSuffix;
     const fh = await fs.open(logPath, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
     try {
       const stat = await fh.stat();
       const offsetIndex = await OffsetIndex.open(
-        offsetIndexFileName(dir, baseOffset),
+        offsetIndexFileName(dir, baseOffset) + fileSuffix,
         baseOffset,
         options.preallocate ? options.maxIndexSize : 0,
       );
       const timeIndex = await TimeIndex.open(
-        timeIndexFileName(dir, baseOffset),
+        timeIndexFileName(dir, baseOffset) + fileSuffix,
         baseOffset,
         options.preallocate ? options.maxIndexSize : 0,
       );
@@ -150,6 +163,20 @@ export class LogSegment {
   }
 
   /**
+   * Sets the `.log` file's modification time (the cleaner gives a cleaned segment the time of
+   * the last segment it replaces, which its tombstone horizon is measured from, as Kafka does).
+   */
+  async setLastModified(ms: number): Promise<void> {
+    await this.withFile(() => this.fh.utimes(ms / 1000, ms / 1000));
+    this.lastModifiedMs = ms;
+  }
+
+  /** The largest timestamp of the first batch (Kafka's getFirstBatchTimestamp), or -1 when empty. */
+  get firstBatchTimestamp(): number {
+    return this.rollingBasedTimestamp ?? NO_TIMESTAMP;
+  }
+
+  /**
    * Appends batches holding offsets up to `largestOffset` with one positional write at the end of
    * the file. The size grows only once the write has completed, so readers never see a partial
    * append; a failed write is cut back off the file. Adds an offset-index entry (largestOffset →
@@ -168,28 +195,7 @@ export class LogSegment {
     this.timeIndex.checkWritable();
     this.ensureOffsetInRange(largestOffset);
     const position = this.bytes;
-    await this.withFile(async () => {
-      try {
-        let written = 0;
-        while (written < records.length) {
-          const { bytesWritten } = await this.fh.write(
-            records,
-            written,
-            records.length - written,
-            position + written,
-          );
-          written += bytesWritten;
-        }
-      } catch (err) {
-        let detail = `error appending to ${this.logPath}: ${(err as Error).message}`;
-        try {
-          await this.fh.truncate(position);
-        } catch (truncateErr) {
-          detail += `; cutting the partial write off also failed: ${(truncateErr as Error).message}`;
-        }
-        throw new KafkaError('KAFKA_STORAGE_ERROR', detail, {}, err);
-      }
-    });
+    await this.writeAtEnd(records);
     if (position === 0) this.rollingBasedTimestamp = largestTimestamp;
     this.bytes = position + records.length;
     this.lastModifiedMs = this.options.now();
@@ -207,6 +213,41 @@ export class LogSegment {
     this.bytesSinceLastIndexEntry += records.length;
     this.addPositionHint(firstOffset, position);
     this.addPositionHint(largestOffset + 1, this.bytes);
+  }
+
+  /**
+   * Appends whole batches (offsets above everything in the segment) with one write, indexing
+   * them batch by batch as recovery does: an offset-index and a time-index entry at the first
+   * batch past each `index.interval.bytes`, while the indexes have room. The log cleaner writes
+   * cleaned segments this way.
+   */
+  async appendBatches(records: Buffer): Promise<void> {
+    const batches: BatchInfo[] = [];
+    forEachBatch(records, (batch) => batches.push(batch));
+    if (batches.length === 0) return;
+    this.offsetIndex.checkWritable();
+    this.timeIndex.checkWritable();
+    this.ensureOffsetInRange(batches[batches.length - 1].lastOffset);
+    const position = this.bytes;
+    await this.writeAtEnd(records);
+    if (position === 0) this.rollingBasedTimestamp = batches[0].maxTimestamp;
+    this.bytes = position + records.length;
+    this.lastModifiedMs = this.options.now();
+    for (const batch of batches) {
+      if (batch.maxTimestamp > this.maxTimestampAndOffset.timestamp) {
+        this.maxTimestampAndOffset = { timestamp: batch.maxTimestamp, offset: batch.lastOffset };
+      }
+      const indexFull = this.offsetIndex.isFull() || this.timeIndex.isFull();
+      if (this.bytesSinceLastIndexEntry > this.options.indexIntervalBytes && !indexFull) {
+        this.offsetIndex.append(batch.lastOffset, position + batch.position);
+        this.timeIndex.maybeAppend(
+          this.maxTimestampAndOffset.timestamp,
+          this.maxTimestampAndOffset.offset,
+        );
+        this.bytesSinceLastIndexEntry = 0;
+      }
+      this.bytesSinceLastIndexEntry += batch.size;
+    }
   }
 
   /**
@@ -553,6 +594,33 @@ export class LogSegment {
         fs.rm(file, { force: true }),
       ),
     );
+  }
+
+  /** Writes `records` at the end of the file; a failed write is cut back off the file. */
+  private async writeAtEnd(records: Buffer): Promise<void> {
+    const position = this.bytes;
+    await this.withFile(async () => {
+      try {
+        let written = 0;
+        while (written < records.length) {
+          const { bytesWritten } = await this.fh.write(
+            records,
+            written,
+            records.length - written,
+            position + written,
+          );
+          written += bytesWritten;
+        }
+      } catch (err) {
+        let detail = `error appending to ${this.logPath}: ${(err as Error).message}`;
+        try {
+          await this.fh.truncate(position);
+        } catch (truncateErr) {
+          detail += `; cutting the partial write off also failed: ${(truncateErr as Error).message}`;
+        }
+        throw new KafkaError('KAFKA_STORAGE_ERROR', detail, {}, err);
+      }
+    });
   }
 
   private ensureOffsetInRange(offset: number): void {

@@ -26,8 +26,16 @@
  * delete), so reads already running on it finish; closing the log removes them at once, and
  * opening a log removes any `.deleted` file left by a crash.
  *
- * Mutations (appends, roll, truncation, retention, close) run one at a time through an async
- * lock; reads run concurrently and see only completed appends.
+ * Compaction (cleanup.policy=compact): the log cleaner (log-cleaner.ts) rewrites non-active
+ * segments into `.cleaned` files and swaps them in with `replaceSegments`, which renames them to
+ * `.swap`, renames the segments they replace to `.deleted`, then drops the `.swap` suffix, so a
+ * crash at any point loses nothing: opening a log removes `.cleaned` files (an unfinished
+ * cleaning) and completes any `.swap` (it replaces the segments whose base offsets it covers).
+ * A truncation first stops a running cleaning of the log through `cleanerHooks`, and a leader
+ * append to a compacted log refuses records without a key.
+ *
+ * Mutations (appends, roll, truncation, retention, segment swaps, close) run one at a time through
+ * an async lock; reads run concurrently and see only completed appends.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -39,13 +47,15 @@ import {
   setPartitionLeaderEpoch,
 } from '../../client/record/batch-header';
 import { decodeRecordBatch } from '../../client/record/record-batch';
-import { analyzeAndValidate } from './append-validation';
+import { analyzeAndValidate, checkRecordKeys } from './append-validation';
 import { forEachBatch } from './batch-scanner';
 import { LeaderEpochFileCache, type EpochEntry } from './leader-epoch-cache';
 import type { LogConfig } from './log-config';
 import {
+  CLEANED_FILE_SUFFIX,
   DELETED_FILE_SUFFIX,
   LEADER_EPOCH_CHECKPOINT_FILE,
+  SWAP_FILE_SUFFIX,
   type TopicPartition,
   logFileName,
   offsetIndexFileName,
@@ -72,6 +82,31 @@ export interface LogOptions {
   hadCleanShutdown?: boolean;
   /** Wall clock in ms (record timestamps and segment ages are wall-clock times). */
   now?: () => number;
+  /** The log cleaner's part in truncations (set by the LogManager when its cleaner runs). */
+  cleanerHooks?: LogCleanerHooks;
+}
+
+/**
+ * How a log tells the log cleaner about truncations (Kafka's LogManager.truncateTo does this
+ * around the truncation; here the log does it itself, since the replica fetcher truncates it
+ * directly).
+ */
+export interface LogCleanerHooks {
+  /** Before a truncation: stops a running cleaning of the log and holds off new ones. */
+  pauseForTruncation(tp: TopicPartition): Promise<void>;
+  /**
+   * After it, done or failed: cleaning may resume. `activeSegmentBase` is the active segment's
+   * base offset when something was cut: the cleaner's checkpoint may not stay past it.
+   */
+  resumeAfterTruncation(tp: TopicPartition, activeSegmentBase: number | undefined): Promise<void>;
+}
+
+/** What `replaceSegments` may be told. */
+export interface ReplaceSegmentsOptions {
+  /** Checked under the log's lock before anything is renamed: true stops the swap. */
+  isAborted?: () => boolean;
+  /** Called after each step of the swap, with its name (a test injects crashes here). */
+  onStep?: (step: string) => Promise<void>;
 }
 
 /** What an append did. */
@@ -115,6 +150,9 @@ export interface TimestampAndOffset {
 
 /** A follower append whose batches do not strictly increase. */
 export class OffsetsOutOfOrderError extends SamsaError {}
+
+/** A cleaning stopped before its swap (aborted, or the segments changed meanwhile). */
+export class LogCleaningAbortedError extends SamsaError {}
 
 /** A follower append that starts below the log end offset. */
 export class UnexpectedAppendOffsetError extends SamsaError {
@@ -269,8 +307,9 @@ export class Log {
 
   /**
    * Appends the batches of `records` as the partition leader: validates them (nothing is written
-   * when any batch is bad), assigns offsets from the log end offset and stamps `leaderEpoch`,
-   * both in place in `records`, then writes them with one write.
+   * when any batch is bad; on a compacted log every record needs a key), assigns offsets from the
+   * log end offset and stamps `leaderEpoch`, both in place in `records`, then writes them with
+   * one write.
    */
   async appendAsLeader(records: Buffer, leaderEpoch: number): Promise<LogAppendInfo> {
     const analysis = analyzeAndValidate(
@@ -279,6 +318,7 @@ export class Log {
       this.config.maxMessageBytes,
       this.options.topicPartition,
     );
+    if (this.config.compact) await checkRecordKeys(records, this.options.topicPartition);
     return this.lock.run(async () => {
       this.checkOpen();
       if (analysis.batchCount === 0) return this.emptyAppend();
@@ -535,17 +575,17 @@ export class Log {
 
   /**
    * Deletes whole segments that retention no longer keeps: older than `retention.ms` (by their
-   * largest timestamp), beyond `retention.bytes` (oldest first), or entirely below the log start
-   * offset. Only segments below the high watermark go, and the active segment only when all
-   * others go too (a new empty one is rolled first). Advances the log start offset. Returns the
-   * number of segments deleted.
+   * largest timestamp) or beyond `retention.bytes` (oldest first) when cleanup.policy includes
+   * delete, and in any case those entirely below the log start offset. Only segments below the
+   * high watermark go, and the active segment only when all others go too (a new empty one is
+   * rolled first). Advances the log start offset. Returns the number of segments deleted.
    */
   async deleteOldSegments(): Promise<number> {
     return this.lock.run(async () => {
       this.checkOpen();
       let deleted = 0;
       const { retentionMs, retentionBytes } = this.config;
-      if (retentionMs >= 0) {
+      if (this.config.delete && retentionMs >= 0) {
         const now = this.now();
         deleted += await this.deleteSegmentsMatching(
           (segment) => now - segment.largestTimestamp > retentionMs,
@@ -553,7 +593,7 @@ export class Log {
         );
       }
       const size = this.size;
-      if (retentionBytes >= 0 && size >= retentionBytes) {
+      if (this.config.delete && retentionBytes >= 0 && size >= retentionBytes) {
         let excess = size - retentionBytes;
         deleted += await this.deleteSegmentsMatching((segment) => {
           if (excess - segment.size < 0) return false;
@@ -602,41 +642,143 @@ export class Log {
         `Cannot truncate partition ${this.name} to a negative offset (${targetOffset}).`,
       );
     }
-    return this.lock.run(async () => {
-      this.checkOpen();
-      if (targetOffset >= this.nextOffset) {
-        // Nothing to cut, but an epoch this replica started as leader without writing to it
-        // must still go (Kafka's Log.truncateTo does the same).
+    // As Kafka, the cleaner is stopped only when the cut reaches below the active segment: it
+    // never works on the active segment or later ones.
+    const belowActive = !this.closed && targetOffset < this.activeSegment.baseOffset;
+    return this.whilePausedForTruncation(belowActive, () =>
+      this.lock.run(async () => {
+        this.checkOpen();
+        if (targetOffset >= this.nextOffset) {
+          // Nothing to cut, but an epoch this replica started as leader without writing to it
+          // must still go (Kafka's Log.truncateTo does the same).
+          await this.epochCache.truncateFromEnd(this.nextOffset);
+          return false;
+        }
+        this.log.info(`Truncating to offset ${targetOffset}`);
+        if (this.segments[0].baseOffset > targetOffset) {
+          await this.truncateFullyAndStartAtLocked(targetOffset);
+          return true;
+        }
+        this.truncations++;
+        const keep = this.segments.filter((s) => s.baseOffset <= targetOffset);
+        const removed = this.segments.filter((s) => s.baseOffset > targetOffset);
+        this.segments = keep;
+        for (const segment of removed) await this.scheduleDelete(segment);
+        const active = this.activeSegment;
+        const cut = await active.truncateTo(targetOffset);
+        active.resizeIndexes(this.config.segmentIndexBytes);
+        this.nextOffset = cut ?? targetOffset;
+        this.recoveryPointOffset = Math.min(this.recoveryPointOffset, this.nextOffset);
+        this.startOffset = Math.min(this.startOffset, this.nextOffset);
+        this.hw = Math.min(this.hw, this.nextOffset);
         await this.epochCache.truncateFromEnd(this.nextOffset);
-        return false;
-      }
-      this.log.info(`Truncating to offset ${targetOffset}`);
-      if (this.segments[0].baseOffset > targetOffset) {
-        await this.truncateFullyAndStartAtLocked(targetOffset);
         return true;
-      }
-      this.truncations++;
-      const keep = this.segments.filter((s) => s.baseOffset <= targetOffset);
-      const removed = this.segments.filter((s) => s.baseOffset > targetOffset);
-      this.segments = keep;
-      for (const segment of removed) await this.scheduleDelete(segment);
-      const active = this.activeSegment;
-      const cut = await active.truncateTo(targetOffset);
-      active.resizeIndexes(this.config.segmentIndexBytes);
-      this.nextOffset = cut ?? targetOffset;
-      this.recoveryPointOffset = Math.min(this.recoveryPointOffset, this.nextOffset);
-      this.startOffset = Math.min(this.startOffset, this.nextOffset);
-      this.hw = Math.min(this.hw, this.nextOffset);
-      await this.epochCache.truncateFromEnd(this.nextOffset);
-      return true;
-    });
+      }),
+    );
   }
 
   /** Deletes every segment and restarts the log, empty, at `newOffset`. */
   async truncateFullyAndStartAt(newOffset: number): Promise<void> {
+    await this.whilePausedForTruncation(true, () =>
+      this.lock.run(async () => {
+        this.checkOpen();
+        await this.truncateFullyAndStartAtLocked(newOffset);
+        return true;
+      }),
+    );
+  }
+
+  /**
+   * Runs a truncation (resolving to whether it cut anything), with the log's cleaning paused
+   * through `cleanerHooks` when `pause`, and resumes it after.
+   */
+  private async whilePausedForTruncation(
+    pause: boolean,
+    truncate: () => Promise<boolean>,
+  ): Promise<boolean> {
+    const hooks = this.options.cleanerHooks;
+    if (!hooks || !pause) return truncate();
+    await hooks.pauseForTruncation(this.options.topicPartition);
+    let cut = false;
+    try {
+      cut = await truncate();
+      return cut;
+    } finally {
+      await hooks.resumeAfterTruncation(
+        this.options.topicPartition,
+        cut ? this.activeSegment.baseOffset : undefined,
+      );
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Compaction: cleaned segments
+
+  /**
+   * Opens a new segment at `baseOffset` with files named `<base>.log.cleaned` (and indexes), for
+   * the cleaner to write into; leftovers of an earlier attempt under those names are removed.
+   */
+  async createCleanedSegment(baseOffset: number): Promise<LogSegment> {
+    this.checkOpen();
+    await removeStaleFiles(this.options.dir, baseOffset, CLEANED_FILE_SUFFIX);
+    return LogSegment.open(
+      this.options.dir,
+      baseOffset,
+      this.segmentOptions(true),
+      CLEANED_FILE_SUFFIX,
+    );
+  }
+
+  /**
+   * Swaps `cleaned` (a segment from `createCleanedSegment`, complete and flushed) in for
+   * `oldSegments`, consecutive non-active segments of this log starting at its base offset, under
+   * the log's lock (Kafka's replaceSegments):
+   * 1. the cleaned segment's files are renamed from `.cleaned` to `.swap`;
+   * 2. each old segment's files are renamed to `.deleted` (reads already running on them go on);
+   * 3. the `.swap` suffix is dropped and the log's segment list changes;
+   * 4. the old segments' files are removed after file.delete.delay.ms.
+   * A crash between any two renames is completed by the next `open` (see `load`). Throws
+   * LogCleaningAbortedError, having renamed nothing, when `isAborted()` says so or when the old
+   * segments are no longer all in the log (a truncation or retention removed some meanwhile).
+   */
+  async replaceSegments(
+    cleaned: LogSegment,
+    oldSegments: readonly LogSegment[],
+    options: ReplaceSegmentsOptions = {},
+  ): Promise<void> {
     await this.lock.run(async () => {
       this.checkOpen();
-      await this.truncateFullyAndStartAtLocked(newOffset);
+      if (options.isAborted?.() === true) {
+        throw new LogCleaningAbortedError(`cleaning of ${this.name} was aborted`);
+      }
+      const first = this.segments.indexOf(oldSegments[0]);
+      const changed =
+        first < 0 ||
+        cleaned.baseOffset !== oldSegments[0].baseOffset ||
+        first + oldSegments.length >= this.segments.length ||
+        oldSegments.some((segment, i) => this.segments[first + i] !== segment);
+      if (changed) {
+        throw new LogCleaningAbortedError(
+          `segments of ${this.name} from offset ${oldSegments[0].baseOffset} changed while they were cleaned`,
+        );
+      }
+      const step = async (name: string): Promise<void> => {
+        await options.onStep?.(name);
+      };
+      await cleaned.changeFileSuffixes(CLEANED_FILE_SUFFIX, SWAP_FILE_SUFFIX);
+      await step('cleaned segment renamed to .swap');
+      for (const segment of oldSegments) {
+        await segment.changeFileSuffixes('', DELETED_FILE_SUFFIX);
+        await step(`old segment ${segment.baseOffset} renamed to .deleted`);
+      }
+      await cleaned.changeFileSuffixes(SWAP_FILE_SUFFIX, '');
+      this.segments = [
+        ...this.segments.slice(0, first),
+        cleaned,
+        ...this.segments.slice(first + oldSegments.length),
+      ];
+      for (const segment of oldSegments) this.deleteAfterDelay(segment);
+      await step('.swap suffix dropped');
     });
   }
 
@@ -840,6 +982,11 @@ export class Log {
   /** Renames the segment's files to `.deleted` now and removes them after file.delete.delay.ms. */
   private async scheduleDelete(segment: LogSegment): Promise<void> {
     await segment.changeFileSuffixes('', DELETED_FILE_SUFFIX);
+    this.deleteAfterDelay(segment);
+  }
+
+  /** Closes and removes a segment's (already renamed) files after file.delete.delay.ms. */
+  private deleteAfterDelay(segment: LogSegment): void {
     const entry: { segment: LogSegment; timer?: NodeJS.Timeout } = { segment };
     this.pendingDeletes.add(entry);
     entry.timer = setTimeout(() => {
@@ -869,8 +1016,49 @@ export class Log {
     };
   }
 
+  /**
+   * Finishes what a cleaner stopped mid-way left (Kafka does this while loading segments):
+   * `.cleaned` files are an unfinished cleaning and are removed; a `<base>.log.swap` is a complete,
+   * flushed cleaned segment (index files under `.swap` are dropped and rebuilt from it): it
+   * replaces every segment whose base offset lies in [base, the offset after its last batch),
+   * which are exactly the old segments it holds records of, then loses its suffix.
+   */
+  private async completeSwaps(dir: string): Promise<void> {
+    const swaps: number[] = [];
+    for (const name of await fs.readdir(dir)) {
+      const cleaned = name.endsWith(CLEANED_FILE_SUFFIX);
+      if (!cleaned && !name.endsWith(SWAP_FILE_SUFFIX)) continue;
+      const suffix = cleaned ? CLEANED_FILE_SUFFIX : SWAP_FILE_SUFFIX;
+      const parsed = parseSegmentFileName(name.slice(0, name.length - suffix.length));
+      if (!parsed) continue;
+      if (!cleaned && parsed.kind === 'log') swaps.push(parsed.baseOffset);
+      else await fs.rm(path.join(dir, name), { force: true });
+    }
+    swaps.sort((a, b) => a - b);
+    for (const base of swaps) {
+      const swap = await LogSegment.open(dir, base, this.segmentOptions(false), SWAP_FILE_SUFFIX);
+      try {
+        await swap.recover();
+        const end = Math.max(await swap.readNextOffset(), base + 1);
+        for (const name of await fs.readdir(dir)) {
+          const parsed = parseSegmentFileName(name);
+          if (parsed && parsed.baseOffset >= base && parsed.baseOffset < end) {
+            await fs.rm(path.join(dir, name), { force: true });
+          }
+        }
+        await swap.changeFileSuffixes(SWAP_FILE_SUFFIX, '');
+        this.log.info(
+          `Completed the swap of cleaned segment ${base}, replacing the segments in [${base}, ${end})`,
+        );
+      } finally {
+        await swap.close();
+      }
+    }
+  }
+
   private async load(options: LogOptions): Promise<void> {
     const dir = options.dir;
+    await this.completeSwaps(dir);
     const names = await fs.readdir(dir);
     const logOffsets: number[] = [];
     const indexFiles: { name: string; baseOffset: number }[] = [];
@@ -997,12 +1185,12 @@ function floorSegmentIndex(segments: readonly LogSegment[], offset: number): num
 }
 
 /** Removes files left at a new segment's names (Kafka deletes them before rolling). */
-async function removeStaleFiles(dir: string, baseOffset: number): Promise<void> {
+async function removeStaleFiles(dir: string, baseOffset: number, suffix = ''): Promise<void> {
   await Promise.all(
     [
       logFileName(dir, baseOffset),
       offsetIndexFileName(dir, baseOffset),
       timeIndexFileName(dir, baseOffset),
-    ].map((file) => fs.rm(file, { force: true })),
+    ].map((file) => fs.rm(file + suffix, { force: true })),
   );
 }

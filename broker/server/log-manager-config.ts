@@ -2,8 +2,9 @@
  * The log manager's configuration from the broker's (Kafka's `LogManager.apply`): the default
  * LogConfig is the broker's `log.*` settings, each existing topic's LogConfig (read at startup,
  * as Kafka's LogManager reads `/config/topics/<t>`) comes from broker/admin/topic-log-config.ts,
- * and the scheduler periods come from the broker's `log.*` and
- * `replica.high.watermark.checkpoint.interval.ms` keys. Kafka's Long.MAX_VALUE ("never") is held
+ * the scheduler periods come from the broker's `log.*` and
+ * `replica.high.watermark.checkpoint.interval.ms` keys, and the log cleaner's settings from
+ * `log.cleaner.*`. Kafka's Long.MAX_VALUE ("never") is held
  * as log-config's NEVER.
  */
 import type { KafkaConfig } from '../config/kafka-config';
@@ -36,5 +37,12 @@ export function logManagerConfig(
     highWatermarkCheckpointIntervalMs: capped(broker.replicaHighWatermarkCheckpointIntervalMs),
     initialTaskDelayMs: DEFAULT_LOG_MANAGER_CONFIG.initialTaskDelayMs,
     loadConcurrency: broker.numRecoveryThreadsPerDataDir,
+    cleaner: {
+      enable: broker.logCleanerEnable,
+      threads: broker.logCleanerThreads,
+      dedupeBufferSize: broker.logCleanerDedupeBufferSize,
+      ioBufferSize: broker.logCleanerIoBufferSize,
+      backoffMs: capped(broker.logCleanerBackoffMs),
+    },
   };
 }
