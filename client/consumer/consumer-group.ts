@@ -327,6 +327,8 @@ export class ConsumerGroup implements CommittedOffsets {
           break;
         }
         failures++;
+        // The failed attempt cleared rejoinNeeded; without a generation nothing else sets it again.
+        this.rejoinNeeded = true;
         const delay = backoffDelay(this.config.retry, failures);
         this.log.warn(
           `Joining the group failed (attempt ${failures}), trying again in ${delay} ms: ${(error as Error).message}`,

@@ -376,6 +376,21 @@ describe('rebalancing', () => {
     ]);
     expect(sortedAssignment(consumer)).toEqual(['t-0', 't-1']);
   });
+
+  test('a JoinGroup that fails with a retriable error (NOT_COORDINATOR) is tried again', async () => {
+    const { cluster, fake } = await setUp();
+    let refuse = true;
+    fake.intercept(ApiKey.JoinGroup, () => {
+      if (!refuse) return undefined;
+      refuse = false;
+      return { errorCode: code('NOT_COORDINATOR') };
+    });
+    const consumer = await member(cluster);
+    await consumer.subscribe({ topic: 't' });
+    await consume(consumer);
+    expect(fake.requestsOf(ApiKey.JoinGroup).length).toBeGreaterThanOrEqual(2);
+    expect(sortedAssignment(consumer)).toEqual(['t-0', 't-1']);
+  });
 });
 
 describe('heartbeats', () => {
