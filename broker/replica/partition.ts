@@ -23,6 +23,10 @@
  * A leadership change first lets the leader appends under way finish and refuses new ones
  * meanwhile (NOT_LEADER_OR_FOLLOWER), as Kafka's leaderIsrUpdateLock does.
  *
+ * Leader appends that arrive while one is being written are written together after it
+ * (grouped-append.ts), and the latest appends stay in memory until every ISR follower has fetched
+ * them (recent-appends.ts).
+ *
  * The replica manager is told, through `PartitionListener`, when the high watermark rises
  * (delayed produce and fetch requests may complete) and when the ISR changed (for the batched
  * `/isr_change_notification`). All times are on the monotonic clock.
@@ -34,6 +38,8 @@ import type { Log, LogAppendInfo } from '../log/log';
 import { type TopicPartition, topicPartitionName } from '../log/log-files';
 import type { IsrWriter } from './isr-writer';
 import { FollowerState } from './follower-state';
+import { splitAppendInfo } from './grouped-append';
+import { RecentAppends } from './recent-appends';
 
 /** The fields of a LeaderAndIsr partition state the partition uses. */
 export interface LeaderAndIsrState {
@@ -76,8 +82,20 @@ export interface ReplicationCheck {
   readonly error: ErrorName;
 }
 
+/** A produce payload waiting to be appended as leader. */
+interface QueuedAppend {
+  readonly records: Buffer;
+  readonly requiredAcks: number;
+  readonly minInsyncReplicas: number;
+  resolve(info: LogAppendInfo): void;
+  reject(error: unknown): void;
+}
+
 /** Append sizes remembered for delayed-fetch byte estimates. */
 const MAX_APPEND_MARKS = 2048;
+
+/** Bytes of request buffers a leader keeps alive for followers at the log end (recent-appends.ts). */
+const RECENT_APPENDS_MAX_BYTES = 4 * 1024 * 1024;
 
 export class Partition {
   readonly topicPartition: TopicPartition;
@@ -100,10 +118,15 @@ export class Partition {
   private generation = 0;
   /** Leader appends under way, and whether a leadership change is (so new ones are refused). */
   private readonly appendsInFlight = new Set<Promise<unknown>>();
+  /** Leader appends waiting for the one being written, and whether one is. */
+  private queuedAppends: QueuedAppend[] = [];
+  private appending = false;
   private changingLeadership = false;
   private markEndOffsets: number[] = [];
   private markBytes: number[] = [];
   private appendedBytes = 0;
+  /** Leader: the latest appends, for followers fetching at the log end. */
+  private readonly recentAppends = new RecentAppends(RECENT_APPENDS_MAX_BYTES);
 
   constructor(private readonly options: PartitionOptions) {
     this.topicPartition = options.topicPartition;
@@ -209,6 +232,7 @@ export class Partition {
       this.markEndOffsets = [];
       this.markBytes = [];
       this.appendedBytes = 0;
+      this.recentAppends.clear();
     }
     this.log.info(
       `${wasLeader ? 'Leader epoch changed' : 'Became leader'}: epoch ${state.leaderEpoch} starting at offset ${startOffset}, ` +
@@ -242,6 +266,7 @@ export class Partition {
     this.epochStartOffset = undefined;
     this.leader = state.leader;
     this.followers = new Map();
+    this.recentAppends.clear();
     this.log.info(
       `Became follower of ${state.leader} in epoch ${state.leaderEpoch} ` +
         `(log end offset ${log.logEndOffset}, high watermark ${log.highWatermark})`,
@@ -275,6 +300,7 @@ export class Partition {
     this.isrWrite = undefined;
     this.followers = new Map();
     this.epochStartOffset = undefined;
+    this.recentAppends.clear();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -321,13 +347,28 @@ export class Partition {
   /**
    * Appends a produce payload as leader (Kafka's appendRecordsToLeader). For acks=all the ISR
    * must hold at least `minInsyncReplicas` members first (NOT_ENOUGH_REPLICAS: nothing appended).
-   * Validation errors of the batches come from Log.appendAsLeader.
+   * Validation errors of the batches come from Log.appendAsLeader. Payloads that arrive while an
+   * append is being written are appended together once it is done (grouped-append.ts), in
+   * arrival order; each still gets its own result or error.
    */
-  async appendRecordsToLeader(
+  appendRecordsToLeader(
     records: Buffer,
     requiredAcks: number,
     minInsyncReplicas: number,
   ): Promise<LogAppendInfo> {
+    try {
+      this.checkLeaderAppend(requiredAcks, minInsyncReplicas);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<LogAppendInfo>((resolve, reject) => {
+      this.queuedAppends.push({ records, requiredAcks, minInsyncReplicas, resolve, reject });
+      if (!this.appending) this.appendQueued();
+    });
+  }
+
+  /** Throws why a leader append cannot be taken now, if it cannot. */
+  private checkLeaderAppend(requiredAcks: number, minInsyncReplicas: number): Log {
     const log = this.localLogFor(-1, true);
     if (this.changingLeadership) {
       throw new KafkaError(
@@ -344,20 +385,92 @@ export class Partition {
         this.topicPartition,
       );
     }
+    return log;
+  }
+
+  /** Appends everything queued as one group; the next group starts when it is written. */
+  private appendQueued(): void {
+    const group = this.queuedAppends;
+    this.queuedAppends = [];
+    this.appending = true;
+    const next = (): void => {
+      this.appendsInFlight.delete(run);
+      this.appending = false;
+      if (this.queuedAppends.length > 0) this.appendQueued();
+    };
+    const run = this.appendGroup(group).then(next, (error: unknown) => {
+      // Not expected (appendGroup settles every member itself): fail whoever is still waiting
+      // rather than leave them, and every later append, hanging.
+      this.log.error(`Error appending to ${this.name} as leader: ${(error as Error).message}`);
+      for (const append of group) append.reject(error);
+      next();
+    });
+    this.appendsInFlight.add(run);
+  }
+
+  /** One log append for the group (each member checked again first); settles every member. */
+  private async appendGroup(group: readonly QueuedAppend[]): Promise<void> {
+    const accepted: QueuedAppend[] = [];
+    let log: Log | undefined;
+    for (const append of group) {
+      try {
+        log = this.checkLeaderAppend(append.requiredAcks, append.minInsyncReplicas);
+        accepted.push(append);
+      } catch (error) {
+        append.reject(error);
+      }
+    }
+    if (log === undefined || accepted.length === 0) return;
     const generation = this.generation;
-    const append = log.appendAsLeader(records, this.epoch);
-    this.appendsInFlight.add(append);
+    const epoch = this.epoch;
+    if (accepted.length === 1) {
+      await this.appendAlone(log, accepted[0], generation, epoch);
+      return;
+    }
+    const records = Buffer.concat(accepted.map((a) => a.records));
     let info: LogAppendInfo;
     try {
-      info = await append;
-    } finally {
-      this.appendsInFlight.delete(append);
+      info = await log.appendAsLeader(records, epoch);
+    } catch {
+      // Nothing was written. Some member is refused (a bad batch, a record without a key on a
+      // compacted topic) or the group as a whole is too large: each on its own, so that only
+      // what fails alone fails.
+      for (const append of accepted) await this.appendAlone(log, append, generation, epoch);
+      return;
     }
-    if (generation === this.generation && info.batchCount > 0) {
-      this.recordAppend(info.lastOffset + 1, info.validBytes);
-      if (this.maybeIncrementLeaderHW()) this.options.listener.onHighWatermarkIncreased(this);
+    this.leaderAppended(generation, info, records);
+    const infos = splitAppendInfo(
+      info,
+      records,
+      accepted.map((a) => a.records.length),
+    );
+    accepted.forEach((append, i) => append.resolve(infos[i]));
+  }
+
+  private async appendAlone(
+    log: Log,
+    append: QueuedAppend,
+    generation: number,
+    epoch: number,
+  ): Promise<void> {
+    try {
+      const info = await log.appendAsLeader(append.records, epoch);
+      this.leaderAppended(generation, info, append.records);
+      append.resolve(info);
+    } catch (error) {
+      append.reject(error);
     }
-    return info;
+  }
+
+  /** After a leader append: the append size marks, the recent appends, the high watermark. */
+  private leaderAppended(generation: number, info: LogAppendInfo, records: Buffer): void {
+    if (generation !== this.generation || info.batchCount === 0) return;
+    this.recordAppend(info.lastOffset + 1, info.validBytes);
+    // Kept only for followers in sync, which fetch at the log end (the others read the log).
+    if (this.inSyncReplicas.length > 1) {
+      this.recentAppends.add(info.firstOffset, info.lastOffset + 1, records);
+    }
+    if (this.maybeIncrementLeaderHW()) this.options.listener.onHighWatermarkIncreased(this);
   }
 
   /**
@@ -376,6 +489,7 @@ export class Partition {
     if (follower === undefined || !this.isLeader) return false;
     const previousEndOffset = follower.logEndOffset;
     follower.updateFetchState(fetchOffset, followerStartOffset, fetchTimeMs, leaderEndOffset);
+    if (previousEndOffset !== follower.logEndOffset) this.releaseFetchedAppends();
     this.maybeExpandIsr(follower);
     if (previousEndOffset !== follower.logEndOffset && this.maybeIncrementLeaderHW()) {
       this.options.listener.onHighWatermarkIncreased(this);
@@ -438,6 +552,28 @@ export class Partition {
    */
   appendedBytesBetween(from: number, to: number): number {
     return to <= from ? 0 : this.bytesBelow(to) - this.bytesBelow(from);
+  }
+
+  /**
+   * As leader: the records of the latest appends from `fetchOffset` on (at most `maxBytes`),
+   * when `fetchOffset` is where one of them starts and they are still held; undefined otherwise
+   * (read the log). The bytes are exactly those in the log.
+   */
+  recentRecords(fetchOffset: number, maxBytes: number): Buffer | undefined {
+    if (!this.isLeader) return undefined;
+    return this.recentAppends.read(fetchOffset, maxBytes);
+  }
+
+  /** Drops the recent appends every ISR follower has fetched (all of them with no follower). */
+  private releaseFetchedAppends(): void {
+    let fetched = Infinity;
+    for (const id of this.inSyncReplicas) {
+      if (id === this.localBrokerId) continue;
+      const follower = this.followers.get(id);
+      fetched = Math.min(fetched, follower === undefined ? -1 : follower.logEndOffset);
+    }
+    if (fetched === Infinity) this.recentAppends.clear();
+    else this.recentAppends.release(fetched);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -531,6 +667,7 @@ export class Partition {
           }
           this.inSyncReplicas = newIsr;
           this.partitionZkVersion = result.zkVersion;
+          this.releaseFetchedAppends();
           this.log.info(
             `ISR updated to ${newIsr.join(',')} and zkVersion updated to [${result.zkVersion}]`,
           );

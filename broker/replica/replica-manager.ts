@@ -12,13 +12,16 @@
  *   ReplicaFetcherManager in the truncating state. StopReplica applies an epoch of -2 (topic
  *   deletion), -1 (unknown) or above the local one, stops fetching and, with delete_partition,
  *   deletes the log.
- * - `appendRecords` (Produce): per partition `Partition.appendRecordsToLeader` (one log write);
- *   acks=all then waits in the produce purgatory (delayed-produce.ts) until the high watermark
- *   covers every appended partition or timeout_ms passes.
+ * - `appendRecords` (Produce): per partition `Partition.appendRecordsToLeader` (one log write,
+ *   shared with the requests for the partition that arrived while the previous write was under
+ *   way: grouped-append.ts); acks=all then waits in the produce purgatory (delayed-produce.ts)
+ *   until the high watermark covers every appended partition or timeout_ms passes.
  * - `fetchMessages` (Fetch): one read per partition within the size rules (fetch-limits.ts), up
- *   to the high watermark for consumers and the log end offset for followers; a follower's fetch
- *   updates its position at the leader (ISR expansion, high watermark). With fewer than min_bytes
- *   the fetch waits in the fetch purgatory (delayed-fetch.ts) for up to max_wait_ms.
+ *   to the high watermark for consumers and the log end offset for followers; a follower at the
+ *   log end is answered from the leader's latest appends still in memory (recent-appends.ts),
+ *   the same bytes, without reading the segment back. A follower's fetch updates its position
+ *   at the leader (ISR expansion, high watermark). With fewer than min_bytes the fetch waits in
+ *   the fetch purgatory (delayed-fetch.ts) for up to max_wait_ms.
  * - `fetchOffsetForTimestamp` (ListOffsets) and `lastOffsetForLeaderEpoch`
  *   (OffsetsForLeaderEpoch).
  * - Topic configuration: the first time this broker hosts a partition of a topic, the topic's
@@ -741,6 +744,22 @@ export class ReplicaManager {
     try {
       const log = partition.localLogFor(position.currentLeaderEpoch, true);
       const leaderLogEndOffset = log.logEndOffset;
+      // A follower at the log end: the latest appends, still in memory, are what it asks for.
+      const recent =
+        isFollower && position.fetchOffset >= log.logStartOffset
+          ? partition.recentRecords(position.fetchOffset, maxBytes)
+          : undefined;
+      if (recent !== undefined) {
+        return {
+          topicPartition: tp,
+          error: 'NONE',
+          highWatermark: log.highWatermark,
+          lastStableOffset: log.highWatermark,
+          logStartOffset: log.logStartOffset,
+          records: recent,
+          leaderLogEndOffset,
+        };
+      }
       const read = await log.read(position.fetchOffset, maxBytes, {
         maxOffset: isFollower ? undefined : log.highWatermark,
         minOneBatch,

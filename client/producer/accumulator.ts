@@ -6,26 +6,33 @@
  *   record larger than batchSize gets a batch of its own) or when the sender takes it. An open
  *   batch keeps filling while it waits — for its linger time to pass, or for a free request slot
  *   — so batches grow with the load instead of leaving one record at a time.
- * - A batch remembers which `send()` calls its records came from (`parts`: contiguous runs of
- *   records per send), so its acknowledgement resolves exactly those sends.
- * - Records are kept as given until the sender encodes the batch, once: the encoded bytes are
- *   reused by every retry.
+ * - Each record is encoded into its batch's buffer as it is appended (RecordBatchBuilder), so a
+ *   waiting batch keeps bytes, not one object per record; the sender builds the batch (header,
+ *   CRC, compression) once, when first taken, and every retry reuses those bytes.
+ * - Batch buffers are `batchSize` bytes (a record that does not fit gets a larger one of its
+ *   own) and are reused once their batch is settled (Kafka's BufferPool): a steady stream of
+ *   batches allocates no new memory.
+ * - A batch remembers which `send()` calls its records came from, as contiguous runs of records
+ *   per send (`completions` and `starts`, one entry per run), so its acknowledgement settles
+ *   exactly those sends.
  */
-import type { RecordInput } from '../record';
-import { RECORD_BATCH_OVERHEAD } from '../record';
-import type { SendTracker } from './send-tracker';
+import type { RecordHeader } from '../record';
+import { CompressionCodec, RECORD_BATCH_OVERHEAD, RecordBatchBuilder } from '../record';
+import type { SendCallback, SendTracker } from './send-tracker';
 
-/** A run of consecutive records of one batch that came from one send. */
-export interface BatchPart {
-  readonly tracker: SendTracker;
-  /** Index of its first record in the batch. */
-  readonly start: number;
-  count: number;
-}
+/** Who a run of records reports to: a multi-message send's tracker, or a one-message send's callback. */
+export type Completion = SendTracker | SendCallback;
+
+/** Settled batches' buffers kept for reuse, at most (bytes). */
+const MAX_POOLED_BYTES = 4 * 1024 * 1024;
 
 export class ProducerBatch {
-  records: RecordInput[] = [];
-  readonly parts: BatchPart[] = [];
+  /** The records, encoded as appended; undefined once the sender has built the batch. */
+  builder: RecordBatchBuilder | undefined;
+  /** Per run of records from one send: who to tell... */
+  readonly completions: Completion[] = [];
+  /** ...and the index of the run's first record in the batch. */
+  readonly starts: number[] = [];
   /** Estimated encoded size (uncompressed). */
   size = RECORD_BATCH_OVERHEAD;
   recordCount = 0;
@@ -40,23 +47,51 @@ export class ProducerBatch {
   /** After a stale-metadata error: the sender's metadata refresh that must end before a retry. */
   awaitedRefresh = 0;
 
+  /** The buffer the batch was built in, until it is settled and the buffer can be reused. */
+  buffer: Buffer | undefined;
+
   constructor(
     readonly topic: string,
     readonly partition: number,
     /** Monotonic time of the first record. */
     readonly createdAt: number,
-  ) {}
+    /** The buffer to write the records in, or the capacity of a new one. */
+    buffer: Buffer | number,
+  ) {
+    this.builder = new RecordBatchBuilder(buffer);
+  }
 
-  append(record: RecordInput, size: number, tracker: SendTracker): void {
+  /** The batch's bytes (header and CRC written); a Promise when `codec` compresses. */
+  build(codec: CompressionCodec): Buffer | Promise<Buffer> {
+    const builder = this.builder as RecordBatchBuilder;
+    this.builder = undefined;
+    this.buffer = builder.buffer;
+    return codec === CompressionCodec.None ? builder.build() : builder.buildCompressed(codec);
+  }
+
+  /** Appends one record of estimated size `size` (the sender has not taken the batch yet). */
+  append(
+    timestamp: number,
+    key: Buffer | null,
+    value: Buffer | null,
+    headers: readonly RecordHeader[] | undefined,
+    size: number,
+    completion: Completion,
+  ): void {
+    (this.builder as RecordBatchBuilder).append(timestamp, key, value, headers);
     const index = this.recordCount++;
-    this.records.push(record);
     this.size += size;
-    const last = this.parts.length > 0 ? this.parts[this.parts.length - 1] : undefined;
-    if (last !== undefined && last.tracker === tracker) {
-      last.count++;
-    } else {
-      this.parts.push({ tracker, start: index, count: 1 });
-      tracker.addPart();
+    const runs = this.completions.length;
+    // A callback is one send of one message: never merged with the run before it, which may
+    // come from another send given the same callback function.
+    if (
+      runs === 0 ||
+      typeof completion === 'function' ||
+      this.completions[runs - 1] !== completion
+    ) {
+      this.completions.push(completion);
+      this.starts.push(index);
+      if (typeof completion !== 'function') completion.addPart();
     }
   }
 }
@@ -83,12 +118,16 @@ export interface AccumulatorOptions {
   readonly onBatchClosed: (topic: string, partition: number) => void;
   /** A new batch was started. */
   readonly onBatchCreated: () => void;
+  /** Monotonic clock (ms) stamping each new batch's creation, for lingerMs. */
+  readonly now: () => number;
 }
 
 export class RecordAccumulator {
   private readonly byTopic = new Map<string, PartitionQueue[]>();
   /** Every queue, for the sender's scans. */
   readonly queues: PartitionQueue[] = [];
+  /** Buffers of batchSize bytes from settled batches. */
+  private readonly freeBuffers: Buffer[] = [];
 
   constructor(private readonly options: AccumulatorOptions) {}
 
@@ -107,14 +146,19 @@ export class RecordAccumulator {
     return queue;
   }
 
-  /** Appends one record; `now` is the monotonic time of the send. */
+  /**
+   * Appends one record of estimated size `size` (timestamp, key, value and headers checked by
+   * the producer).
+   */
   append(
     topic: string,
     partition: number,
-    record: RecordInput,
+    timestamp: number,
+    key: Buffer | null,
+    value: Buffer | null,
+    headers: readonly RecordHeader[] | undefined,
     size: number,
-    tracker: SendTracker,
-    now: number,
+    completion: Completion,
   ): void {
     const queue = this.queue(topic, partition);
     let batch = queue.open;
@@ -127,11 +171,19 @@ export class RecordAccumulator {
       batch = undefined;
     }
     if (batch === undefined) {
-      batch = new ProducerBatch(topic, partition, now);
+      const batchSize = this.options.batchSize;
+      batch = new ProducerBatch(
+        topic,
+        partition,
+        this.options.now(),
+        RECORD_BATCH_OVERHEAD + size <= batchSize
+          ? (this.freeBuffers.pop() ?? batchSize)
+          : RECORD_BATCH_OVERHEAD + size,
+      );
       queue.open = batch;
       this.options.onBatchCreated();
     }
-    batch.append(record, size, tracker);
+    batch.append(timestamp, key, value, headers, size, completion);
     if (batch.size >= this.options.batchSize) this.close(queue);
   }
 
@@ -161,6 +213,24 @@ export class RecordAccumulator {
     } else if (queue.open === batch) {
       queue.open = undefined;
       this.options.onBatchClosed(queue.topic, queue.partition);
+    }
+  }
+
+  /**
+   * A batch is settled (acknowledged or failed for good): nothing refers to its bytes any more,
+   * so a buffer of batchSize bytes is kept for a new batch.
+   */
+  release(batch: ProducerBatch): void {
+    const buffer = batch.buffer ?? batch.builder?.buffer;
+    batch.buffer = undefined;
+    batch.builder = undefined;
+    const batchSize = this.options.batchSize;
+    if (
+      buffer !== undefined &&
+      buffer.length === batchSize &&
+      (this.freeBuffers.length + 1) * batchSize <= MAX_POOLED_BYTES
+    ) {
+      this.freeBuffers.push(buffer);
     }
   }
 

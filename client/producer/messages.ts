@@ -8,7 +8,7 @@
  * millisecond timestamp Kafka can produce stays below 2^53.
  */
 import { SamsaError } from '../errors';
-import type { RecordHeader, RecordInput } from '../record';
+import type { RecordHeader } from '../record';
 
 /** A key, value or header value: Buffer, UTF-8 string, or null. */
 export type MessageBytes = Buffer | string | null;
@@ -49,8 +49,6 @@ export interface RecordMetadata {
   logStartOffset: number;
 }
 
-const EMPTY_HEADERS: readonly RecordHeader[] = Object.freeze([]);
-
 function isBytes(value: unknown): boolean {
   return (
     Buffer.isBuffer(value) || typeof value === 'string' || value === null || value === undefined
@@ -61,53 +59,62 @@ function badBytes(what: string, value: unknown): SamsaError {
   return new SamsaError(`${what} must be a Buffer, a string or null, got ${typeof value}`);
 }
 
-function timestampOf(value: number | string): number {
+function checkedTimestamp(value: number | string): number {
   return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : (value as number);
+}
+
+/** How errors name a message (built only when something is wrong, not per good message). */
+function messageName(index: number, topic: string): string {
+  return `message ${index} for topic ${topic}`;
 }
 
 /**
  * Checks message `index` of a send to `topic`; throws a one-line SamsaError naming the message
- * and what is wrong. `toRecord` then converts it without further checks.
+ * and what is wrong. toBytes / toHeaders / timestampOf then convert it without further checks.
  */
 export function checkMessage(message: Message, topic: string, index: number): void {
-  const where = `message ${index} for topic ${topic}`;
   if (message === null || typeof message !== 'object') {
-    throw new SamsaError(`${where} is not an object with a value`);
+    throw new SamsaError(`${messageName(index, topic)} is not an object with a value`);
   }
   if (message.value === undefined) {
-    throw new SamsaError(`${where} has no value (use null for a tombstone)`);
+    throw new SamsaError(`${messageName(index, topic)} has no value (use null for a tombstone)`);
   }
-  if (!isBytes(message.key)) throw badBytes(`${where} key`, message.key);
-  if (!isBytes(message.value)) throw badBytes(`${where} value`, message.value);
+  if (!isBytes(message.key)) throw badBytes(`${messageName(index, topic)} key`, message.key);
+  if (!isBytes(message.value)) throw badBytes(`${messageName(index, topic)} value`, message.value);
   const headers = message.headers;
   if (headers !== undefined && headers !== null) {
     if (typeof headers !== 'object' || Array.isArray(headers)) {
-      throw new SamsaError(`${where} headers must be an object of header values`);
+      throw new SamsaError(
+        `${messageName(index, topic)} headers must be an object of header values`,
+      );
     }
     for (const key of Object.keys(headers)) {
       const value = headers[key];
       const values = Array.isArray(value) ? value : [value];
       for (const item of values) {
-        if (!isBytes(item)) throw badBytes(`${where} header "${key}"`, item);
+        if (!isBytes(item)) throw badBytes(`${messageName(index, topic)} header "${key}"`, item);
       }
     }
   }
   if (message.timestamp !== undefined) {
-    const timestamp = timestampOf(message.timestamp);
+    const timestamp = checkedTimestamp(message.timestamp);
     if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp) || timestamp < 0) {
       throw new SamsaError(
-        `${where} has timestamp ${String(message.timestamp)}: expected milliseconds since the epoch`,
+        `${messageName(index, topic)} has timestamp ${String(message.timestamp)}: expected milliseconds since the epoch`,
       );
     }
   }
 }
 
-function toBytes(value: MessageBytes | undefined): Buffer | null {
+/** A checked key, value or header value as the batch takes it (strings become UTF-8). */
+export function toBytes(value: MessageBytes | undefined): Buffer | null {
   if (typeof value === 'string') return Buffer.from(value, 'utf8');
   return value ?? null;
 }
 
-function toHeaders(headers: MessageHeaders): RecordHeader[] {
+/** A checked message's headers as an ordered list, or undefined for none. */
+export function toHeaders(headers: MessageHeaders | null | undefined): RecordHeader[] | undefined {
+  if (headers === undefined || headers === null) return undefined;
   const list: RecordHeader[] = [];
   for (const key of Object.keys(headers)) {
     const value = headers[key];
@@ -121,27 +128,21 @@ function toHeaders(headers: MessageHeaders): RecordHeader[] {
   return list;
 }
 
-/** The record for a checked message; `now` stamps a message without a timestamp. */
-export function toRecord(message: Message, now: number): RecordInput {
-  const headers = message.headers;
-  return {
-    key: toBytes(message.key),
-    value: toBytes(message.value),
-    headers:
-      headers === undefined || headers === null
-        ? (EMPTY_HEADERS as RecordHeader[])
-        : toHeaders(headers),
-    timestamp: message.timestamp === undefined ? now : timestampOf(message.timestamp),
-  };
+/** A checked message's timestamp; `now` for a message without one. */
+export function timestampOf(message: Message, now: number): number {
+  const timestamp = message.timestamp;
+  if (timestamp === undefined) return now;
+  return typeof timestamp === 'string' ? Number(timestamp) : timestamp;
 }
 
 /** A record's estimated size in a batch, varint overheads rounded up (compared with batchSize). */
-export function recordSize(record: RecordInput): number {
-  const key = record.key;
-  const value = record.value;
-  let size = 21 + (key === null || key === undefined ? 0 : key.length);
+export function recordSize(
+  key: Buffer | null,
+  value: Buffer | null,
+  headers: readonly RecordHeader[] | undefined,
+): number {
+  let size = 21 + (key === null ? 0 : key.length);
   size += value === null ? 0 : value.length;
-  const headers = record.headers;
   if (headers !== undefined) {
     for (const header of headers) {
       size += 10 + header.key.length + (header.value === null ? 0 : header.value.length);

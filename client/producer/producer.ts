@@ -5,11 +5,14 @@
  * `send` makes sure it has metadata for the topic (with auto-creation by default, retried while
  * the topic gets leaders), checks every message (so bad input fails before anything is queued),
  * then converts each one (strings to UTF-8, no timestamp to the time of the send), picks its
- * partition (partitioner.ts) and appends it to the accumulator (per-partition batches, `lingerMs` / `batchSize`) and returns ONE promise for the
- * whole call, resolved with one RecordMetadata per partition and batch once every batch holding
- * its messages is acknowledged (acks 0, 1 or all), or rejected at the first batch that fails for
- * good. The sender (sender.ts) does the rest: requests per leader, several in flight, retries,
- * metadata refresh.
+ * partition (partitioner.ts) and appends it to the accumulator (per-partition batches,
+ * `lingerMs` / `batchSize`) and returns ONE promise for the whole call, resolved with one
+ * RecordMetadata per partition and batch once every batch holding its messages is acknowledged
+ * (acks 0, 1 or all), or rejected at the first batch that fails for good. `send(record,
+ * callback)` and `sendBatch(batch, callback)` do the same with a callback instead of a promise
+ * (Kafka's `send(record, callback)`): the way to send one message per call at full speed. The
+ * sender (sender.ts) does the rest: requests per leader, several in flight, retries, metadata
+ * refresh.
  *
  * `acks`, `compression` and `timeout` are producer settings: messages of different sends share
  * batches and requests. A send that asks for other values is refused, not silently changed.
@@ -31,7 +34,9 @@ import {
   TopicMessages,
   checkMessage,
   recordSize,
-  toRecord,
+  timestampOf,
+  toBytes,
+  toHeaders,
 } from './messages';
 import {
   DefaultPartitioner,
@@ -39,7 +44,8 @@ import {
   PartitionerFactory,
   checkedPartition,
 } from './partitioner';
-import { SendTracker } from './send-tracker';
+import type { Completion } from './accumulator';
+import { SendCallback, SendTracker, callBack } from './send-tracker';
 import { Sender } from './sender';
 
 export type Acks = -1 | 0 | 1 | 'all';
@@ -102,6 +108,8 @@ export class Producer {
   private state: 'disconnected' | 'connected' | 'disconnecting' = 'disconnected';
   /** Sends still waiting for topic metadata before their messages are appended. */
   private readonly preparing = new Set<Promise<unknown>>();
+  /** Per topic without metadata: the wait for it that sends share. */
+  private readonly topicWaits = new Map<string, Promise<void>>();
 
   constructor(cluster: ProducerClusterOptions, config: ProducerConfig = {}) {
     if (config.idempotent === true) {
@@ -140,6 +148,7 @@ export class Producer {
       onBatchClosed: (topic, partition) =>
         this.partitioner.onBatchClosed(this.cluster.topic(topic), partition),
       onBatchCreated: () => this.sender.onBatchCreated(),
+      now: () => performance.now(),
     });
     this.sender = new Sender({
       cluster: this.cluster,
@@ -175,27 +184,66 @@ export class Producer {
     await this.cluster.disconnect();
   }
 
-  /** Sends messages to one topic; resolves once all are acknowledged. */
-  send(record: ProducerRecord): Promise<RecordMetadata[]> {
-    try {
-      this.checkSendable(record);
-      return this.sendTopics([record]);
-    } catch (error) {
-      return Promise.reject(error);
+  /**
+   * Sends messages to one topic; resolves once all are acknowledged. With a callback (Kafka's
+   * `send(record, callback)`), nothing is returned and the callback is called once instead, never
+   * before send() returns: `(null, results)` or `(error)`. A callback costs no promise, which
+   * matters to callers that send one message per call.
+   */
+  send(record: ProducerRecord): Promise<RecordMetadata[]>;
+  send(record: ProducerRecord, callback: SendCallback): void;
+  send(record: ProducerRecord, callback?: SendCallback): Promise<RecordMetadata[]> | void {
+    if (callback !== undefined) {
+      try {
+        this.checkSendable(record);
+        this.sendTopics(record, callback);
+      } catch (error) {
+        this.callBackLater(callback, error as Error, undefined);
+      }
+      return;
     }
+    return this.promised((done) => {
+      this.checkSendable(record);
+      this.sendTopics(record, done);
+    });
   }
 
-  /** Sends messages to several topics; one promise for all of them. */
-  sendBatch(batch: ProducerBatchRecord): Promise<RecordMetadata[]> {
-    try {
+  /** Sends messages to several topics; one promise (or one callback call) for all of them. */
+  sendBatch(batch: ProducerBatchRecord): Promise<RecordMetadata[]>;
+  sendBatch(batch: ProducerBatchRecord, callback: SendCallback): void;
+  sendBatch(batch: ProducerBatchRecord, callback?: SendCallback): Promise<RecordMetadata[]> | void {
+    const start = (done: SendCallback): void => {
       this.checkSendable(batch);
       if (!Array.isArray(batch.topicMessages)) {
         throw new SamsaError('sendBatch needs topicMessages: [{ topic, messages }]');
       }
-      return this.sendTopics(batch.topicMessages);
+      this.sendTopics(batch.topicMessages, done);
+    };
+    if (callback === undefined) return this.promised(start);
+    try {
+      start(callback);
     } catch (error) {
-      return Promise.reject(error);
+      this.callBackLater(callback, error as Error, undefined);
     }
+  }
+
+  /** Calls a send's callback on the next tick: never before send() returns. */
+  private callBackLater(
+    callback: SendCallback,
+    error: Error | null,
+    results: RecordMetadata[] | undefined,
+  ): void {
+    process.nextTick(callBack, callback, error, results, this.log);
+  }
+
+  /** A promise settled by the callback `start` passes on (rejected if `start` throws). */
+  private promised(start: (done: SendCallback) => void): Promise<RecordMetadata[]> {
+    return new Promise((resolve, reject) => {
+      start((error, results) => {
+        if (error === null) resolve(results as RecordMetadata[]);
+        else reject(error);
+      });
+    });
   }
 
   /**
@@ -235,9 +283,12 @@ export class Producer {
     }
   }
 
-  private sendTopics(list: readonly TopicMessages[]): Promise<RecordMetadata[]> {
+  /** Appends the messages of one send now, or once their topics' metadata is known. */
+  private sendTopics(list: TopicList, done: SendCallback): void {
     let missing: string[] | undefined;
-    for (const entry of list) {
+    const count = entryCount(list);
+    for (let entryIndex = 0; entryIndex < count; entryIndex++) {
+      const entry = entryAt(list, entryIndex);
       if (entry === null || typeof entry !== 'object' || typeof entry.topic !== 'string') {
         throw new SamsaError('each send needs a topic name: { topic, messages }');
       }
@@ -250,40 +301,75 @@ export class Producer {
         (missing ??= []).push(entry.topic);
       }
     }
-    if (missing === undefined) return this.append(list);
-    let sent: Promise<RecordMetadata[]> | undefined;
+    if (missing === undefined) {
+      this.append(list, done);
+      return;
+    }
     // Settles once the messages are appended (or refused), long before they are acknowledged.
-    const appended: Promise<void> = this.cluster.ensureTopics(missing).then(() => {
-      sent = this.append(list);
-    });
+    const appended: Promise<void> = this.topicsReady(missing).then(() => this.append(list, done));
     this.preparing.add(appended);
-    const forget = (): void => {
-      this.preparing.delete(appended);
-    };
-    appended.then(forget, forget);
-    return appended.then(() => sent as Promise<RecordMetadata[]>);
+    appended.then(
+      () => {
+        this.preparing.delete(appended);
+      },
+      (error: Error) => {
+        this.preparing.delete(appended);
+        callBack(done, error, undefined, this.log);
+      },
+    );
   }
 
-  /** Converts, partitions and appends every message of one send. */
-  private append(list: readonly TopicMessages[]): Promise<RecordMetadata[]> {
+  /**
+   * Resolves once the topics have metadata (Cluster.ensureTopics). The sends waiting for one
+   * topic share one wait, so a burst of sends before its metadata arrives costs one lookup, and
+   * they are appended in the order they were made once it is there.
+   */
+  private topicsReady(topics: string[]): Promise<void> {
+    if (topics.length > 1) return this.cluster.ensureTopics(topics);
+    const topic = topics[0];
+    let ready = this.topicWaits.get(topic);
+    if (ready === undefined) {
+      const wait = this.cluster.ensureTopics(topics);
+      const forget = (): void => {
+        this.topicWaits.delete(topic);
+      };
+      wait.then(forget, forget);
+      this.topicWaits.set(topic, wait);
+      ready = wait;
+    }
+    return ready;
+  }
+
+  /**
+   * Converts, partitions and appends every message of one send; `done` is called once they are
+   * all acknowledged (or one failed), never before this returns.
+   */
+  private append(list: TopicList, done: SendCallback): void {
     if (this.state === 'disconnected') {
       throw new SamsaError('the producer was disconnected before the messages could be sent');
     }
     // First pass: check everything (nothing is queued if any message is bad).
+    const count = entryCount(list);
     let customPartitions: number[][] | undefined;
-    for (let entryIndex = 0; entryIndex < list.length; entryIndex++) {
-      const entry = list[entryIndex];
+    let total = 0;
+    for (let entryIndex = 0; entryIndex < count; entryIndex++) {
+      const entry = entryAt(list, entryIndex);
       const metadata = this.cluster.topic(entry.topic) as TopicMetadata;
-      const count = metadata.partitions.length;
+      const partitionCount = metadata.partitions.length;
       const messages = entry.messages;
+      total += messages.length;
       for (let index = 0; index < messages.length; index++) {
         const message = messages[index];
         checkMessage(message, entry.topic, index);
         if (message.partition !== undefined && message.partition !== null) {
-          checkedPartition(entry.topic, message.partition, count);
+          checkedPartition(entry.topic, message.partition, partitionCount);
         }
         if (sizeUpperBound(message) > this.maxRequestSize) {
-          const size = recordSize(toRecord(message, 0));
+          const size = recordSize(
+            toBytes(message.key),
+            toBytes(message.value),
+            toHeaders(message.headers),
+          );
           if (size > this.maxRequestSize) {
             throw new SamsaError(
               `message ${index} for topic ${entry.topic} takes about ${size} bytes, more than maxRequestSize ${this.maxRequestSize}`,
@@ -303,45 +389,70 @@ export class Producer {
                   partitionMetadata: metadata.partitions,
                   message,
                 }),
-                count,
+                partitionCount,
               ),
         );
       }
     }
-    // Second pass: convert, partition and append.
+    if (total === 0) {
+      this.callBackLater(done, null, []);
+      return;
+    }
+    // Second pass: convert, partition and append. One message goes to one batch, which calls
+    // `done` itself; several may span batches and report through a tracker.
     const now = Date.now();
-    const monotonic = performance.now();
-    const tracker = new SendTracker();
-    for (let entryIndex = 0; entryIndex < list.length; entryIndex++) {
-      const entry = list[entryIndex];
+    const tracker = total === 1 ? undefined : new SendTracker(done);
+    const completion: Completion = tracker ?? done;
+    for (let entryIndex = 0; entryIndex < count; entryIndex++) {
+      const entry = entryAt(list, entryIndex);
       const metadata = this.cluster.topic(entry.topic) as TopicMetadata;
       const messages = entry.messages;
       const custom = customPartitions?.[entryIndex];
       for (let index = 0; index < messages.length; index++) {
         const message = messages[index];
-        const record = toRecord(message, now);
-        const size = recordSize(record);
+        const key = toBytes(message.key);
+        const value = toBytes(message.value);
+        const headers = toHeaders(message.headers);
+        const size = recordSize(key, value, headers);
         let partition: number;
         if (custom !== undefined) {
           partition = custom[index];
         } else if (message.partition !== undefined && message.partition !== null) {
           partition = message.partition;
-        } else if (record.key !== null && record.key !== undefined) {
-          partition = this.partitioner.partition(metadata, record.key);
+        } else if (key !== null) {
+          partition = this.partitioner.partition(metadata, key);
         } else {
           partition = this.partitioner.partition(metadata, null);
           if (this.accumulator.closeIfFull(metadata.name, partition, size)) {
             partition = this.partitioner.partition(metadata, null);
           }
         }
-        this.accumulator.append(metadata.name, partition, record, size, tracker, monotonic);
+        this.accumulator.append(
+          metadata.name,
+          partition,
+          timestampOf(message, now),
+          key,
+          value,
+          headers,
+          size,
+          completion,
+        );
       }
     }
-    tracker.seal();
+    tracker?.seal();
     this.sender.wake();
-    if (this.cluster.isMetadataStale()) this.sender.refreshMetadataInBackground();
-    return tracker.promise;
   }
+}
+
+/** One send's messages: one topic's (send) or several topics' (sendBatch). */
+type TopicList = TopicMessages | readonly TopicMessages[];
+
+function entryCount(list: TopicList): number {
+  return Array.isArray(list) ? list.length : 1;
+}
+
+function entryAt(list: TopicList, index: number): TopicMessages {
+  return Array.isArray(list) ? (list as readonly TopicMessages[])[index] : (list as TopicMessages);
 }
 
 function bytes(value: MessageBytes | undefined): number {

@@ -39,8 +39,10 @@ import { ResolvedRetryOptions, RetriesExhaustedError, backoffDelay } from '../cl
 import { KafkaError, SamsaError } from '../errors';
 import type { Logger } from '../logging';
 import { ApiKey, RequestInit, ResponseBody } from '../protocol/apis';
-import { CompressionCodec, encodeRecordBatch, encodeRecordBatchSync } from '../record';
-import { PartitionQueue, ProducerBatch, RecordAccumulator } from './accumulator';
+import type { CompressionCodec } from '../record';
+import { Completion, PartitionQueue, ProducerBatch, RecordAccumulator } from './accumulator';
+import type { RecordMetadata } from './messages';
+import { logCallbackError } from './send-tracker';
 
 export interface SenderOptions {
   readonly cluster: Cluster;
@@ -149,7 +151,8 @@ export class Sender {
     this.drainScheduled = false;
     const now = performance.now();
     let wakeAt = Infinity;
-    let needMetadata = false;
+    // Metadata older than metadataMaxAge is refreshed in the background.
+    let needMetadata = this.cluster.isMetadataStale();
     const byLeader = new Map<number, PartitionQueue[]>();
     for (const queue of this.accumulator.queues) {
       const head = queue.head();
@@ -258,15 +261,14 @@ export class Sender {
     );
   }
 
-  /** Encodes a batch; a Promise when compression makes it asynchronous. */
+  /** Builds a batch (header, CRC); a Promise when compression makes it asynchronous. */
   private encode(batch: ProducerBatch): Promise<void> | undefined {
-    const records = batch.records;
-    batch.records = [];
-    if (this.options.compression === CompressionCodec.None) {
-      batch.encoded = encodeRecordBatchSync(records);
+    const built = batch.build(this.options.compression);
+    if (Buffer.isBuffer(built)) {
+      batch.encoded = built;
       return undefined;
     }
-    return encodeRecordBatch(records, { compression: this.options.compression }).then((encoded) => {
+    return built.then((encoded) => {
       batch.encoded = encoded;
     });
   }
@@ -394,27 +396,51 @@ export class Sender {
     logAppendTime: number,
     logStartOffset: number,
   ): void {
-    for (const part of batch.parts) {
-      part.tracker.complete({
+    const { completions, starts } = batch;
+    for (let i = 0; i < completions.length; i++) {
+      const result: RecordMetadata = {
         topicName: batch.topic,
         partition: batch.partition,
         errorCode: 0,
-        baseOffset: baseOffset < 0 ? -1 : baseOffset + part.start,
+        baseOffset: baseOffset < 0 ? -1 : baseOffset + starts[i],
         logAppendTime,
         logStartOffset,
-      });
+      };
+      this.report(completions[i], null, result);
     }
     this.settled(batch);
   }
 
   private fail(batch: ProducerBatch, error: Error): void {
-    for (const part of batch.parts) part.tracker.fail(error);
+    for (const completion of batch.completions) this.report(completion, error, undefined);
     this.settled(batch);
+  }
+
+  /**
+   * Tells one send how its records in a batch fared. What a caller's callback throws (directly,
+   * or through the tracker of its send) is logged and keeps no other send from being told.
+   */
+  private report(
+    completion: Completion,
+    error: Error | null,
+    result: RecordMetadata | undefined,
+  ): void {
+    try {
+      if (typeof completion === 'function') {
+        completion(error, error === null ? [result as RecordMetadata] : undefined);
+      } else if (error === null) {
+        completion.complete(result as RecordMetadata);
+      } else {
+        completion.fail(error);
+      }
+    } catch (thrown) {
+      logCallbackError(this.options.log, thrown);
+    }
   }
 
   private settled(batch: ProducerBatch): void {
     batch.encoded = undefined;
-    batch.records = [];
+    this.accumulator.release(batch);
     this.incomplete--;
     if (this.incomplete === 0 && this.idleWaiters.length > 0) {
       const waiters = this.idleWaiters;

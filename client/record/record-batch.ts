@@ -142,6 +142,81 @@ function checkBytes(value: unknown, index: number, what: string): void {
   }
 }
 
+/** Throws the encoder's error for a key, value or header that cannot be written. */
+export function checkRecordFields(
+  key: unknown,
+  value: unknown,
+  headers: readonly RecordHeader[] | undefined,
+  index: number,
+): void {
+  checkBytes(key, index, 'key');
+  checkBytes(value, index, 'value');
+  if (headers === undefined) return;
+  for (const header of headers) {
+    if (typeof header.key !== 'string') {
+      throw invalid(`record ${index} has a header without a key`);
+    }
+    checkBytes(header.value, index, `header ${header.key} value`);
+  }
+}
+
+/**
+ * Bytes of one record after its length varint (attributes .. headers), for checked fields;
+ * the whole record takes sizeOfVarint(body) + body.
+ */
+export function recordBodySize(
+  timestampDelta: number,
+  offsetDelta: number,
+  key: Buffer | null | undefined,
+  value: Buffer | null,
+  headers: readonly RecordHeader[] | undefined,
+): number {
+  let body =
+    1 +
+    sizeOfVarlong(timestampDelta) +
+    sizeOfVarint(offsetDelta) +
+    bytesSize(key) +
+    bytesSize(value);
+  if (headers === undefined) return body + 1;
+  body += sizeOfVarint(headers.length);
+  for (const header of headers) {
+    const keyLength = Buffer.byteLength(header.key, 'utf8');
+    body += sizeOfVarint(keyLength) + keyLength + bytesSize(header.value);
+  }
+  return body;
+}
+
+/** Writes one record whose body takes `body` bytes at `pos`; returns the offset after it. */
+export function writeRecord(
+  buf: Buffer,
+  pos: number,
+  body: number,
+  timestampDelta: number,
+  offsetDelta: number,
+  key: Buffer | null | undefined,
+  value: Buffer | null,
+  headers: readonly RecordHeader[] | undefined,
+): number {
+  pos = writeVarint(buf, body, pos);
+  buf[pos++] = 0;
+  pos = writeVarlong(buf, timestampDelta, pos);
+  pos = writeVarint(buf, offsetDelta, pos);
+  pos = writeBytes(buf, key, pos);
+  pos = writeBytes(buf, value, pos);
+  if (headers === undefined) {
+    buf[pos++] = 0;
+    return pos;
+  }
+  pos = writeVarint(buf, headers.length, pos);
+  for (const header of headers) {
+    const keyLength = Buffer.byteLength(header.key, 'utf8');
+    pos = writeVarint(buf, keyLength, pos);
+    pos += buf.write(header.key, pos, keyLength, 'utf8');
+    pos = writeBytes(buf, header.value, pos);
+  }
+  return pos;
+}
+
 function planRecords(records: readonly RecordInput[], now: () => number): RecordsPlan {
   if (records.length === 0) throw invalid('a batch needs at least one record');
   const timestamps = new Array<number>(records.length);
@@ -161,24 +236,14 @@ function planRecords(records: readonly RecordInput[], now: () => number): Record
     const record = records[index];
     const timestamp = timestamps[index];
     if (timestamp > maxTimestamp) maxTimestamp = timestamp;
-    checkBytes(record.key, index, 'key');
-    checkBytes(record.value, index, 'value');
-    let body =
-      1 +
-      sizeOfVarlong(timestamp - baseTimestamp) +
-      sizeOfVarint(index) +
-      bytesSize(record.key) +
-      bytesSize(record.value);
-    const headers = record.headers ?? [];
-    body += sizeOfVarint(headers.length);
-    for (const header of headers) {
-      if (typeof header.key !== 'string') {
-        throw invalid(`record ${index} has a header without a key`);
-      }
-      checkBytes(header.value, index, `header ${header.key} value`);
-      const keyLength = Buffer.byteLength(header.key, 'utf8');
-      body += sizeOfVarint(keyLength) + keyLength + bytesSize(header.value);
-    }
+    checkRecordFields(record.key, record.value, record.headers, index);
+    const body = recordBodySize(
+      timestamp - baseTimestamp,
+      index,
+      record.key,
+      record.value,
+      record.headers,
+    );
     if (body > INT32_MAX) throw invalid(`record ${index} is larger than 2 GiB`);
     bodySizes[index] = body;
     size += sizeOfVarint(body) + body;
@@ -201,20 +266,16 @@ function writeRecords(
   let pos = start;
   for (let index = 0; index < records.length; index++) {
     const record = records[index];
-    pos = writeVarint(buf, plan.bodySizes[index], pos);
-    buf[pos++] = 0;
-    pos = writeVarlong(buf, plan.timestamps[index] - plan.baseTimestamp, pos);
-    pos = writeVarint(buf, index, pos);
-    pos = writeBytes(buf, record.key, pos);
-    pos = writeBytes(buf, record.value, pos);
-    const headers = record.headers ?? [];
-    pos = writeVarint(buf, headers.length, pos);
-    for (const header of headers) {
-      const keyLength = Buffer.byteLength(header.key, 'utf8');
-      pos = writeVarint(buf, keyLength, pos);
-      pos += buf.write(header.key, pos, keyLength, 'utf8');
-      pos = writeBytes(buf, header.value, pos);
-    }
+    pos = writeRecord(
+      buf,
+      pos,
+      plan.bodySizes[index],
+      plan.timestamps[index] - plan.baseTimestamp,
+      index,
+      record.key,
+      record.value,
+      record.headers,
+    );
   }
 }
 
@@ -225,21 +286,24 @@ function checkInt(name: string, value: number, min: number, max: number): number
   return value;
 }
 
-/** Writes the 61-byte header (CRC left for last) into `buf[0, 61)`. */
-function writeHeader(
+/**
+ * Writes the 61-byte header of a batch of `count` records that fills `buf` into `buf[0, 61)`,
+ * the CRC left for last (writeBatchCrc once the records section is in place).
+ */
+export function writeRecordBatchHeader(
   buf: Buffer,
   count: number,
-  plan: RecordsPlan,
+  timestamps: { readonly baseTimestamp: number; readonly maxTimestamp: number },
   codec: CompressionCodec,
   options: EncodeRecordBatchOptions,
-  now: () => number,
+  now: () => number = Date.now,
 ): void {
   const logAppendTime = options.timestampType === 'LogAppendTime';
   let attributes = codec;
   if (logAppendTime) attributes |= TIMESTAMP_TYPE_MASK;
   if (options.isTransactional === true) attributes |= TRANSACTIONAL_FLAG_MASK;
   if (options.isControl === true) attributes |= CONTROL_FLAG_MASK;
-  const maxTimestamp = logAppendTime ? now() : plan.maxTimestamp;
+  const maxTimestamp = logAppendTime ? now() : timestamps.maxTimestamp;
   if (!Number.isSafeInteger(maxTimestamp))
     throw invalid(`append time ${maxTimestamp} is not an integer`);
   writeInt64(buf, checkInt('baseOffset', options.baseOffset ?? 0, 0, Number.MAX_SAFE_INTEGER), 0);
@@ -252,7 +316,7 @@ function writeHeader(
   buf.writeUInt32BE(0, 17);
   buf.writeInt16BE(attributes, ATTRIBUTES_OFFSET);
   buf.writeInt32BE(count - 1, 23);
-  writeInt64(buf, plan.baseTimestamp, 27);
+  writeInt64(buf, timestamps.baseTimestamp, 27);
   writeInt64(buf, maxTimestamp, 35);
   writeInt64(
     buf,
@@ -277,7 +341,7 @@ export function encodeRecordBatchSync(
   const plan = planRecords(records, now);
   const buf = Buffer.allocUnsafe(RECORD_BATCH_OVERHEAD + plan.size);
   writeRecords(records, plan, buf, RECORD_BATCH_OVERHEAD);
-  writeHeader(buf, records.length, plan, codec, options, now);
+  writeRecordBatchHeader(buf, records.length, plan, codec, options, now);
   writeBatchCrc(buf, 0, buf.length);
   return buf;
 }
@@ -296,7 +360,7 @@ export async function encodeRecordBatch(
   const compressed = await compress(codec, plain);
   const buf = Buffer.allocUnsafe(RECORD_BATCH_OVERHEAD + compressed.length);
   compressed.copy(buf, RECORD_BATCH_OVERHEAD);
-  writeHeader(buf, records.length, plan, codec, options, now);
+  writeRecordBatchHeader(buf, records.length, plan, codec, options, now);
   writeBatchCrc(buf, 0, buf.length);
   return buf;
 }

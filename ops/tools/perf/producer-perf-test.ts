@@ -3,8 +3,9 @@
  * `--record-size` random letters (one payload, generated once, as Kafka does) or of payloads read
  * from `--payload-file` (split at `--payload-delimiter`, one picked at random per record) to
  * `--topic`, at most `--throughput` records per second (-1: as fast as possible), and prints the
- * lines of producer-stats.ts. Every record is its own `send()` (not awaited: the producer batches
- * them), so the latency is Kafka's: from send to acknowledgement.
+ * lines of producer-stats.ts. Every record is its own `send(record, callback)` (not awaited: the
+ * producer batches them), so the latency is Kafka's: from send to acknowledgement. At most 50000
+ * sends await their acknowledgement at a time.
  *
  * Producer settings come from `--producer-props k=v ...` and `--producer.config FILE` (props win),
  * e.g. `acks=all linger.ms=5 batch.size=65536 compression.type=lz4`, and the brokers from
@@ -145,9 +146,12 @@ export class ThroughputThrottler {
   }
 }
 
-/** What the perf test needs of a producer. */
+/** What the perf test needs of a producer: Kafka's `send(record, callback)`. */
 export interface PerfProducer {
-  send(record: { topic: string; messages: { value: Buffer }[] }): Promise<unknown>;
+  send(
+    record: { topic: string; messages: { value: Buffer }[] },
+    callback: (error: Error | null) => void,
+  ): void;
 }
 
 export interface PerfClock {
@@ -160,6 +164,23 @@ export const systemClock: PerfClock = { now: Date.now, sleep: (ms) => sleep(ms) 
 /** Sends not yet acknowledged, at most (the producer's memory, like Kafka's buffer.memory). */
 const MAX_PENDING = 50000;
 
+/**
+ * One send awaiting its acknowledgement, with its callback (Kafka's PerfCallback). Callbacks are
+ * taken from a pool and returned to it once called, so the thousands of sends awaiting their
+ * acknowledgements at any time are the same few objects: none is garbage, none is copied again
+ * and again by the garbage collector while it waits.
+ */
+class PendingSend {
+  iteration = 0;
+  start = 0;
+  bytes = 0;
+  readonly callback: (error: Error | null) => void;
+
+  constructor(onAck: (send: PendingSend, error: Error | null) => void) {
+    this.callback = (error) => onAck(this, error);
+  }
+}
+
 /** Runs the test and prints its lines; resolves to the exit code (1 if any send failed). */
 export async function runProducerPerf(
   command: ProducerPerfCommand,
@@ -170,41 +191,54 @@ export async function runProducerPerf(
 ): Promise<number> {
   const stats = new ProducerStats(command.numRecords, 5000, clock.now);
   const throttler = new ThroughputThrottler(command.throughput, clock.now());
-  const pending = new Set<Promise<void>>();
+  const topic = command.topic;
+  let pending = 0;
   let freed: (() => void) | undefined;
   let failures = 0;
+  // Lines are written in order; a failed write fails the run (at the end, when awaited).
+  let printing: Promise<void> = Promise.resolve();
+  const print = (write: () => Promise<void>): void => {
+    printing = printing.then(write);
+  };
+  const waitForAcks = (): Promise<void> => new Promise<void>((resolve) => (freed = resolve));
+  // A callback reports a failure, records the latency and frees the slot.
+  const idle: PendingSend[] = [];
+  const onAck = (send: PendingSend, error: Error | null): void => {
+    if (error !== null) {
+      failures++;
+      output.stderr(`${errorText(error)}\n`);
+    }
+    const end = clock.now();
+    const line = stats.record(send.iteration, end - send.start, send.bytes, end);
+    idle.push(send);
+    if (line !== undefined) print(() => output.stdout(`${line}\n`));
+    pending--;
+    const wake = freed;
+    freed = undefined;
+    wake?.();
+  };
+  // With one payload every send is the same record: one object serves them all (the producer
+  // does not keep or change it).
+  const single = payloads.length === 1 ? { topic, messages: [{ value: payloads[0] }] } : undefined;
   for (let i = 0; i < command.numRecords; i++) {
     const payload =
-      payloads.length === 1 ? payloads[0] : payloads[Math.floor(Math.random() * payloads.length)];
-    const iteration = stats.nextIteration();
+      single !== undefined ? payloads[0] : payloads[Math.floor(Math.random() * payloads.length)];
+    const record = single ?? { topic, messages: [{ value: payload }] };
     const sendStart = clock.now();
-    // One continuation per record, like Kafka's per-record callback: it reports a failure,
-    // records the latency and frees the slot.
-    const complete = async (error?: unknown): Promise<void> => {
-      if (error !== undefined) {
-        failures++;
-        await output.stderr(`${errorText(error)}\n`);
-      }
-      const end = clock.now();
-      const line = stats.record(iteration, end - sendStart, payload.length, end);
-      pending.delete(done);
-      freed?.();
-      if (line !== undefined) await output.stdout(`${line}\n`);
-    };
-    const done: Promise<void> = producer
-      .send({ topic: command.topic, messages: [{ value: payload }] })
-      .then(() => complete(), complete);
-    pending.add(done);
-    while (pending.size >= MAX_PENDING) {
-      await new Promise<void>((resolve) => (freed = resolve));
-      freed = undefined;
-    }
+    const send = idle.pop() ?? new PendingSend(onAck);
+    send.iteration = stats.nextIteration();
+    send.start = sendStart;
+    send.bytes = payload.length;
+    producer.send(record, send.callback);
+    pending++;
+    while (pending >= MAX_PENDING) await waitForAcks();
     if (throttler.shouldThrottle(i, sendStart)) {
       const ms = throttler.throttleMs();
       if (ms > 0) await clock.sleep(ms);
     }
   }
-  await Promise.all(pending);
+  while (pending > 0) await waitForAcks();
+  await printing;
   await output.stdout(`${stats.totalLine()}\n`);
   return failures > 0 ? 1 : 0;
 }

@@ -5,7 +5,15 @@
 import { KafkaError } from '../../../client/errors';
 import type { LogManager } from '../../../broker/log/log-manager';
 import { Partition, type LeaderAndIsrState } from '../../../broker/replica/partition';
-import { batch, ManualClock, RecordingIsrWriter, startLogManager, flushPromises } from './fixtures';
+import type { Log } from '../../../broker/log/log';
+import {
+  batch,
+  batchesOf,
+  ManualClock,
+  RecordingIsrWriter,
+  startLogManager,
+  flushPromises,
+} from './fixtures';
 
 const TP = { topic: 'orders', partition: 0 };
 const LAG_MS = 10_000;
@@ -114,6 +122,75 @@ describe('Partition (leader)', () => {
       { epoch: 6, startOffset: 3 },
     ]);
     expect((await h.partition.appendRecordsToLeader(batch(1), 1, 1)).firstOffset).toBe(3);
+  });
+
+  it('appends what arrives during a write together afterwards, in order, each with its own result', async () => {
+    const h = await leaderPartition({ isr: [1] });
+    const sizes = [2, 3, 1, 4];
+    const payloads = sizes.map((n, i) => batch(n, 20, `${i}`));
+    const appends = jest.spyOn(h.partition.localLogOrUndefined as Log, 'appendAsLeader');
+    const infos = await Promise.all(
+      payloads.map((p) => h.partition.appendRecordsToLeader(p, 1, 1)),
+    );
+    expect(infos.map((i) => [i.firstOffset, i.lastOffset, i.batchCount, i.recordCount])).toEqual([
+      [0, 1, 1, 2],
+      [2, 4, 1, 3],
+      [5, 5, 1, 1],
+      [6, 9, 1, 4],
+    ]);
+    expect(infos.map((i) => i.validBytes)).toEqual(payloads.map((p) => p.length));
+    // The first alone, the three that arrived while it was written as one.
+    expect(appends).toHaveBeenCalledTimes(2);
+    const batches = await batchesOf(h.partition.localLogOrUndefined as Log);
+    expect(batches.map((b) => [b.baseOffset, b.lastOffset])).toEqual([
+      [0, 1],
+      [2, 4],
+      [5, 5],
+      [6, 9],
+    ]);
+    expect(hw(h)).toBe(10);
+  });
+
+  it('fails only the refused payload of a group: the others are appended in order', async () => {
+    const h = await leaderPartition({ isr: [1] });
+    const corrupt = batch(2, 20, 'c');
+    corrupt[corrupt.length - 1] ^= 0xff;
+    const results = await Promise.allSettled([
+      h.partition.appendRecordsToLeader(batch(1), 1, 1),
+      h.partition.appendRecordsToLeader(batch(2), 1, 1),
+      h.partition.appendRecordsToLeader(corrupt, 1, 1),
+      h.partition.appendRecordsToLeader(batch(3), 1, 1),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ type: 'CORRUPT_MESSAGE' });
+    const offsets = results.map((r) =>
+      r.status === 'fulfilled' ? [r.value.firstOffset, r.value.lastOffset] : undefined,
+    );
+    expect(offsets).toEqual([[0, 0], [1, 2], undefined, [3, 5]]);
+    expect(leo(h)).toBe(6);
+  });
+
+  it('refuses appends still waiting when leadership changes, once the one being written is done', async () => {
+    const h = await leaderPartition({ isr: [1] });
+    const writing = h.partition.appendRecordsToLeader(batch(3), 1, 1);
+    const waiting = h.partition.appendRecordsToLeader(batch(1), 1, 1);
+    const change = h.partition.makeFollower({
+      controllerEpoch: 3,
+      leader: 2,
+      leaderEpoch: 6,
+      isr: [1, 2],
+      zkVersion: 8,
+      replicas: [1, 2],
+    });
+    expect((await writing).lastOffset).toBe(2);
+    await expect(waiting).rejects.toMatchObject({ type: 'NOT_LEADER_OR_FOLLOWER' });
+    await change;
+    expect(leo(h)).toBe(3);
   });
 
   it('keeps the high watermark at the smallest log end offset of the ISR, and never lowers it', async () => {
@@ -327,6 +404,46 @@ describe('Partition (leader)', () => {
     expect(error).toBeInstanceOf(KafkaError);
     expect((error as KafkaError).type).toBe('NOT_LEADER_OR_FOLLOWER');
     expect(h.partition.checkEnoughReplicasReachOffset(1, 1).error).toBe('NOT_LEADER_OR_FOLLOWER');
+  });
+
+  it('answers a follower at the log end from its latest appends in memory: the bytes of the log', async () => {
+    const h = await leaderPartition();
+    for (let i = 0; i < 3; i++) await h.partition.appendRecordsToLeader(batch(2, 50, `${i}`), 1, 1);
+    const log = h.partition.localLogOrUndefined;
+    const fromLog = await log?.read(2, 1_000_000);
+    expect(h.partition.recentRecords(2, 1_000_000)).toEqual(fromLog?.records);
+    expect((await log?.read(0, 1_000_000))?.records).toEqual(h.partition.recentRecords(0, 1e6));
+    // Only whole appends from where one starts, within maxBytes; the rest is the log's to read.
+    expect(h.partition.recentRecords(1, 1_000_000)).toBeUndefined();
+    const one = batch(2, 50).length;
+    expect(h.partition.recentRecords(0, one + 10)).toHaveLength(one);
+    expect(h.partition.recentRecords(0, one - 1)).toBeUndefined();
+    expect(h.partition.recentRecords(6, 1_000_000)).toBeUndefined();
+  });
+
+  it('keeps no appends in memory without a follower in sync to fetch them', async () => {
+    const h = await leaderPartition({ isr: [1] });
+    await h.partition.appendRecordsToLeader(batch(2, 50), 1, 1);
+    expect(h.partition.recentRecords(0, 1e6)).toBeUndefined();
+  });
+
+  it('lets go of the appends every ISR follower has fetched, and of all of them as follower', async () => {
+    const h = await leaderPartition();
+    for (let i = 0; i < 3; i++) await h.partition.appendRecordsToLeader(batch(2, 50), 1, 1);
+    h.partition.updateFollowerFetchState(2, 4, 0, h.clock.now(), 6);
+    expect(h.partition.recentRecords(0, 1e6)).toBeDefined();
+    h.partition.updateFollowerFetchState(3, 2, 0, h.clock.now(), 6);
+    expect(h.partition.recentRecords(0, 1e6)).toBeUndefined();
+    expect(h.partition.recentRecords(2, 1e6)).toBeDefined();
+    await h.partition.makeFollower({
+      controllerEpoch: 3,
+      leader: 2,
+      leaderEpoch: 6,
+      isr: [1, 2, 3],
+      zkVersion: 8,
+      replicas: [1, 2, 3],
+    });
+    expect(h.partition.recentRecords(2, 1e6)).toBeUndefined();
   });
 
   it('estimates the bytes appended between two offsets from the append sizes', async () => {

@@ -326,6 +326,24 @@ describe('ReplicaManager: fetch', () => {
     expect(result.highWatermark).toBe(3);
   });
 
+  it('answers followers with exactly the bytes of the log, whether from the latest appends or the segment', async () => {
+    const s = await setup();
+    await lead(s, [1, 2, 3]);
+    await produce(s, 1, batch(2, 50, 'a'));
+    await produce(s, 1, batch(3, 50, 'b'));
+    const log = s.rm.getPartition(TP)?.localLogOrUndefined;
+    const whole = (await log?.read(0, 1 << 20))?.records;
+    expect(recordCount(whole ?? Buffer.alloc(0))).toBe(5);
+    // At the start of an append (memory), inside one (the segment), at the second append.
+    expect((await followerFetch(s, 2, 0)).records).toEqual(whole);
+    expect((await followerFetch(s, 3, 1)).records).toEqual(whole);
+    expect((await followerFetch(s, 2, 2)).records).toEqual((await log?.read(2, 1 << 20))?.records);
+    const result = await followerFetch(s, 3, 5);
+    expect(result.records).toHaveLength(0);
+    // Follower 2 last fetched at 2.
+    expect(result.highWatermark).toBe(2);
+  });
+
   it('holds a follower fetch until the leader appends', async () => {
     const s = await setup();
     await lead(s, [1, 2], [1, 2]);

@@ -1,5 +1,6 @@
 import { performance } from 'perf_hooks';
 import { CompressionTypes, KafkaError, RetriesExhaustedError, SamsaError } from '../../../client';
+import type { RecordMetadata } from '../../../client/producer/messages';
 import { ApiKey } from '../../../client/protocol/apis';
 import { errorByName } from '../../../client/protocol/error-codes';
 import { CompressionCodec, iterateBatches } from '../../../client/record';
@@ -288,6 +289,140 @@ describe('Producer.send', () => {
       ['b', 0, 0],
     ]);
     expect(cluster.requestsOf(ApiKey.Produce)).toHaveLength(1);
+  });
+});
+
+describe('Producer.send with a callback', () => {
+  type Outcome = { error: Error | null; results?: RecordMetadata[] };
+  const outcome = () => {
+    let settle!: (value: Outcome) => void;
+    const promise = new Promise<Outcome>((resolve) => (settle = resolve));
+    let calls = 0;
+    const callback = (error: Error | null, results?: RecordMetadata[]) => {
+      calls++;
+      settle({ error, results });
+    };
+    return { promise, callback, calls: () => calls };
+  };
+
+  test('calls the callback once with the same results the promise would give', async () => {
+    const cluster = await startFakeCluster();
+    cluster.createTopic('t', 2);
+    const producer = await producerFor(cluster);
+    const one = outcome();
+    const returned = producer.send(
+      { topic: 't', messages: [{ value: 'a', partition: 1 }] },
+      one.callback,
+    ) as unknown;
+    expect(returned).toBeUndefined();
+    const many = outcome();
+    producer.send(
+      {
+        topic: 't',
+        messages: [
+          { value: 'b', partition: 0 },
+          { value: 'c', partition: 1 },
+        ],
+      },
+      many.callback,
+    );
+    expect((await one.promise).results).toEqual([
+      {
+        topicName: 't',
+        partition: 1,
+        errorCode: 0,
+        baseOffset: 0,
+        logAppendTime: -1,
+        logStartOffset: 0,
+      },
+    ]);
+    const { error, results } = await many.promise;
+    expect(error).toBeNull();
+    expect(results?.map((r) => [r.partition, r.baseOffset])).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
+    expect(one.calls()).toBe(1);
+    expect(many.calls()).toBe(1);
+  });
+
+  test('one callback function given to several sends is called once per send', async () => {
+    const cluster = await startFakeCluster();
+    cluster.createTopic('t', 1);
+    const producer = await producerFor(cluster);
+    const offsets: number[] = [];
+    const callback = (error: Error | null, results?: RecordMetadata[]) => {
+      expect(error).toBeNull();
+      offsets.push(results?.[0].baseOffset ?? -1);
+    };
+    for (let i = 0; i < 3; i++)
+      producer.send({ topic: 't', messages: [{ value: `${i}` }] }, callback);
+    await eventually(() => offsets.length === 3, 'three callbacks');
+    expect(offsets).toEqual([0, 1, 2]);
+    expect([...iterateBatches(cluster.log('t', 0))]).toHaveLength(1);
+  });
+
+  test('bad input and an empty send reach the callback after send() returns, never a throw', async () => {
+    const cluster = await startFakeCluster();
+    cluster.createTopic('t', 1);
+    const producer = await producerFor(cluster);
+    const bad = outcome();
+    producer.send({ topic: 't', messages: [{ value: 5 as unknown as string }] }, bad.callback);
+    const empty = outcome();
+    producer.send({ topic: 't', messages: [] }, empty.callback);
+    expect(bad.calls() + empty.calls()).toBe(0);
+    expect((await bad.promise).error?.message).toMatch(/message 0 for topic t value must be/);
+    expect(await empty.promise).toEqual({ error: null, results: [] });
+    await producer.disconnect();
+    const late = outcome();
+    producer.send({ topic: 't', messages: [{ value: 'x' }] }, late.callback);
+    expect((await late.promise).error?.message).toMatch(/not connected/);
+  });
+
+  test('a failed batch fails every send in it through its callback', async () => {
+    const cluster = await startFakeCluster();
+    cluster.createTopic('t', 1);
+    cluster.intercept(ApiKey.Produce, () => ({
+      responses: [
+        {
+          name: 't',
+          partitionResponses: [
+            {
+              index: 0,
+              errorCode: code('INVALID_RECORD'),
+              baseOffset: -1,
+              logAppendTimeMs: -1,
+              logStartOffset: -1,
+            },
+          ],
+        },
+      ],
+    }));
+    const producer = await producerFor(cluster);
+    const first = outcome();
+    const second = outcome();
+    producer.send({ topic: 't', messages: [{ value: '1' }] }, first.callback);
+    producer.sendBatch(
+      { topicMessages: [{ topic: 't', messages: [{ value: '2' }] }] },
+      second.callback,
+    );
+    expect((await first.promise).error).toBeInstanceOf(KafkaError);
+    expect((await second.promise).error).toBeInstanceOf(KafkaError);
+  });
+
+  test('a callback that throws does not keep the other sends of its batch from being told', async () => {
+    const cluster = await startFakeCluster();
+    cluster.createTopic('t', 1);
+    const producer = await producerFor(cluster);
+    const buggy = () => {
+      throw new Error('caller bug');
+    };
+    producer.send({ topic: 't', messages: [{ value: '1' }] }, buggy);
+    producer.send({ topic: 't', messages: [{ value: '2' }, { value: '3' }] }, buggy);
+    producer.send({ topic: 't', messages: [{ value: 4 as unknown as string }] }, buggy);
+    const after = outcome();
+    producer.send({ topic: 't', messages: [{ value: '4' }] }, after.callback);
+    expect((await after.promise).results?.[0].baseOffset).toBe(3);
   });
 });
 

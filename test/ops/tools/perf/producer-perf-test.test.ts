@@ -53,9 +53,9 @@ describe('producer-perf-test run', () => {
     const acks: (() => void)[] = [];
     let sends = 0;
     const producer = {
-      send: () => {
+      send: (_record: unknown, callback: (error: Error | null) => void) => {
         sends++;
-        return new Promise<unknown>((resolve) => acks.push(() => resolve([])));
+        acks.push(() => callback(null));
       },
     };
     const output = new CollectedOutput();
@@ -87,9 +87,9 @@ describe('producer-perf-test run', () => {
     let now = 0;
     const slept: number[] = [];
     const producer = {
-      send: async () => {
+      send: (_record: unknown, callback: (error: Error | null) => void) => {
         now += 1;
-        return [];
+        process.nextTick(callback, null);
       },
     };
     await runProducerPerf(
@@ -129,12 +129,82 @@ describe('producer-perf-test run', () => {
         producerProps: [],
       },
       [randomPayload(1)],
-      { send: async () => Promise.reject(new Error('broker gone')) },
+      {
+        send: (_record: unknown, callback: (error: Error | null) => void) => {
+          process.nextTick(callback, new Error('broker gone'));
+        },
+      },
       output,
     );
     expect(code).toBe(1);
     expect(output.err).toBe('broker gone\n');
     expect(output.lines()[0]).toMatch(/^1 records sent, /);
+  });
+});
+
+describe('producer-perf-test backpressure', () => {
+  it('keeps at most 50000 sends awaiting acknowledgement, then sends on as acks free slots', async () => {
+    const acks: ((error: Error | null) => void)[] = [];
+    const records = new Set<unknown>();
+    const producer = {
+      send: (record: unknown, callback: (error: Error | null) => void) => {
+        records.add(record);
+        acks.push(callback);
+      },
+    };
+    const run = runProducerPerf(
+      {
+        topic: 't',
+        numRecords: 50002,
+        recordSize: 1,
+        payloadDelimiter: '\n',
+        throughput: -1,
+        producerProps: [],
+      },
+      [randomPayload(1)],
+      producer,
+      new CollectedOutput(),
+    );
+    for (let i = 0; i < 5; i++) await new Promise(setImmediate);
+    expect(acks).toHaveLength(50000);
+    // One payload: every send is the same record object.
+    expect(records.size).toBe(1);
+    acks[0](null);
+    for (let i = 0; i < 5; i++) await new Promise(setImmediate);
+    expect(acks).toHaveLength(50001);
+    for (const ack of acks.slice(1)) ack(null);
+    for (let i = 0; i < 5; i++) await new Promise(setImmediate);
+    expect(acks).toHaveLength(50002);
+    acks[50001](null);
+    expect(await run).toBe(0);
+  });
+
+  it('sends a record of its own for each payload picked from a payload file', async () => {
+    const values: Buffer[] = [];
+    const producer = {
+      send: (
+        record: { messages: { value: Buffer }[] },
+        callback: (error: Error | null) => void,
+      ) => {
+        values.push(record.messages[0].value);
+        process.nextTick(callback, null);
+      },
+    };
+    const payloads = [Buffer.from('a'), Buffer.from('b')];
+    await runProducerPerf(
+      {
+        topic: 't',
+        numRecords: 50,
+        payloadDelimiter: '\n',
+        throughput: -1,
+        producerProps: [],
+      },
+      payloads,
+      producer,
+      new CollectedOutput(),
+    );
+    expect(values).toHaveLength(50);
+    expect(new Set(values.map((v) => v.toString()))).toEqual(new Set(['a', 'b']));
   });
 });
 
