@@ -96,6 +96,7 @@ export type {
   TopicMessages,
 } from './producer/messages';
 export type { Partitioner, PartitionerArgs, PartitionerFactory } from './producer/partitioner';
+export type { SendCallback } from './producer/send-tracker';
 export { CompressionTypes } from './producer/compression-types';
 export type { CompressionType, CompressionName } from './producer/compression-types';
 

@@ -6,34 +6,61 @@
  *
  * With acks=0 there is no response; if any partition failed, the connection is closed instead
  * (as Kafka does), so the producer notices and refreshes its metadata.
+ *
+ * Internal topics (`__consumer_offsets`, ...) are written by their coordinators, not by clients:
+ * a Produce to one is refused with INVALID_TOPIC_EXCEPTION and nothing is appended, unless it
+ * comes from Kafka's admin client id `__admin_client` (Kafka's `internalTopicsAllowed`).
  */
 import { KafkaError } from '../../../client/errors';
 import { ApiKey, type ResponseInit } from '../../../client/protocol/apis';
 import { errorByName } from '../../../client/protocol/error-codes';
 import type { RequestHandler } from '../../network/socket-server';
+import { INTERNAL_TOPICS } from '../../metadata/metadata-cache';
+import type { ProducePartitionResult } from '../../replica/delayed-produce';
 import type { ProduceEntry } from '../../replica/replica-manager';
 import { type DataHandlerServices, asBuffer } from './services';
 
 type ProduceResponse = ResponseInit<typeof ApiKey.Produce>;
 
+/** The client id of Kafka's own admin tools, which may write to internal topics. */
+const ADMIN_CLIENT_ID = '__admin_client';
+
 export function produceHandler(
   services: DataHandlerServices,
 ): RequestHandler<typeof ApiKey.Produce> {
-  return async (request) => {
+  return async (request, context) => {
+    const internalAllowed = context.clientId === ADMIN_CLIENT_ID;
     const entries: ProduceEntry[] = [];
+    const refused = new Map<number, ProducePartitionResult>();
     for (const topic of request.topicData) {
       for (const data of topic.partitionData) {
-        entries.push({
-          topicPartition: { topic: topic.name, partition: data.index },
-          records: asBuffer(data.records),
-        });
+        const topicPartition = { topic: topic.name, partition: data.index };
+        if (!internalAllowed && INTERNAL_TOPICS.has(topic.name)) {
+          refused.set(entries.length + refused.size, {
+            topicPartition,
+            error: 'INVALID_TOPIC_EXCEPTION',
+            errorMessage: `Cannot append to internal topic ${topic.name}`,
+            baseOffset: -1,
+            logAppendTimeMs: -1,
+            logStartOffset: -1,
+          });
+          continue;
+        }
+        entries.push({ topicPartition, records: asBuffer(data.records) });
       }
     }
-    const results = await services.replicaManager.appendRecords({
-      timeoutMs: request.timeoutMs,
-      requiredAcks: request.acks,
-      entries,
-    });
+    const appended =
+      entries.length === 0
+        ? []
+        : await services.replicaManager.appendRecords({
+            timeoutMs: request.timeoutMs,
+            requiredAcks: request.acks,
+            entries,
+          });
+    const results: ProducePartitionResult[] = [];
+    for (let next = 0; results.length < appended.length + refused.size;) {
+      results.push(refused.get(results.length) ?? appended[next++]);
+    }
     if (request.acks === 0) {
       const failed = results.filter((r) => r.error !== 'NONE');
       if (failed.length === 0) return null;

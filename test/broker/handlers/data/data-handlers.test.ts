@@ -121,6 +121,27 @@ describe('data-plane handlers', () => {
     ]);
   });
 
+  it('refuses a client produce to an internal topic with INVALID_TOPIC_EXCEPTION, in request order', async () => {
+    const response = await connect().request(ApiKey.Produce, {
+      acks: 1,
+      timeoutMs: 1000,
+      topicData: [
+        { name: '__consumer_offsets', partitionData: [{ index: 0, records: batch(1) }] },
+        { name: 'u', partitionData: [{ index: 0, records: batch(1) }] },
+      ],
+    });
+    expect(response.responses.map((t) => t.name)).toEqual(['__consumer_offsets', 'u']);
+    expect(response.responses[0].partitionResponses).toMatchObject([
+      {
+        index: 0,
+        errorCode: 17,
+        baseOffset: -1,
+        errorMessage: 'Cannot append to internal topic __consumer_offsets',
+      },
+    ]);
+    expect(response.responses[1].partitionResponses).toMatchObject([{ index: 0, errorCode: 0 }]);
+  });
+
   it('sends no response to acks=0 and keeps the connection when the append succeeded', async () => {
     const c = connect();
     const log = logManager.getLog({ topic: 't', partition: 0 });
