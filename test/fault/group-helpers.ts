@@ -21,13 +21,7 @@
  *   `__consumer_offsets` partition in ZooKeeper).
  * - `within`: a deadline for a promise (joining, leaving), so no wait of these tests is unbounded.
  *
- * The child process: this module is also the program each MemberProcess runs
- * (`node <dist>/test/fault/group-helpers.js '<MemberSpec JSON>'`). It joins the group, prints one
- * JSON line on stdout per event — `{"t":"join","id":memberId,"l":isLeader,"ps":[partitions]}`,
- * `{"t":"rec","p":partition,"o":offset,"v":id}` (before the handler returns, so a record counted
- * as handled is always printed), `{"t":"commit","ps":[[partition,offset],...]}`,
- * `{"t":"crash","error":message}` — and on SIGTERM disconnects (commits and leaves the group),
- * prints `{"t":"stopped"}` and exits 0. Its log goes to stderr.
+ * A MemberProcess runs group-member-process.ts (the built .js) in a child process.
  */
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -42,6 +36,7 @@ import * as partitionState from '../../zk-schema/znodes/partition-state';
 import { TestCluster } from '../cluster/cluster-harness';
 import { SAMSA_BIN, killTracked, spawnTracked, waitFor } from '../harness';
 import { errorName } from './fault-helpers';
+import type { ChildEvent, MemberSpec } from './group-member-process';
 
 /** Partitions of every topic the group tests consume. */
 export const GROUP_TOPIC_PARTITIONS = 6;
@@ -51,7 +46,7 @@ export const SESSION_TIMEOUT_MS = 6000;
 export const HEARTBEAT_INTERVAL_MS = 500;
 /** How long a rebalance waits for members to rejoin (bounded, so a stuck one fails fast). */
 export const REBALANCE_TIMEOUT_MS = 30000;
-const CONSUMER_RETRY = { retries: 10, initialRetryTime: 200, maxRetryTime: 2000 };
+export const CONSUMER_RETRY = { retries: 10, initialRetryTime: 200, maxRetryTime: 2000 };
 
 /** Starts 3 brokers with `__consumer_offsets` at RF 3 over OFFSETS_PARTITIONS partitions. */
 export function startGroupCluster(label: string): Promise<TestCluster> {
@@ -408,18 +403,9 @@ export class InProcessMember extends MemberLog {
   }
 }
 
-/** What the member child process is told (JSON in its first argument). */
-interface MemberSpec {
-  readonly brokers: string[];
-  readonly clientId: string;
-  readonly groupId: string;
-  readonly topic: string;
-  readonly autoCommitInterval: number;
-}
-
 /** The build this test run uses (SAMSA_TEST_DIST, else dist/), where the child's program is. */
 function memberProgram(): string {
-  return path.resolve(path.dirname(SAMSA_BIN), '../../test/fault/group-helpers.js');
+  return path.resolve(path.dirname(SAMSA_BIN), '../../test/fault/group-member-process.js');
 }
 
 /** A group member in a child process (so it can be SIGKILLed), reading its JSON lines. */
@@ -493,78 +479,6 @@ export class MemberProcess extends MemberLog {
       }
     }
   }
-}
-
-type ChildEvent =
-  | { t: 'join'; id: string; l: boolean; ps: number[] }
-  | { t: 'rec'; p: number; o: number; v: string }
-  | { t: 'commit'; ps: [number, number][] }
-  | { t: 'crash'; error: string }
-  | { t: 'stopped' };
-
-/** The child process's program: one consumer-group member printing its events. */
-async function runMemberProcess(spec: MemberSpec): Promise<void> {
-  const print = (event: ChildEvent): void => {
-    process.stdout.write(`${JSON.stringify(event)}\n`);
-  };
-  const consumer = new Samsa({
-    clientId: spec.clientId,
-    brokers: spec.brokers,
-    retry: CONSUMER_RETRY,
-  }).consumer({
-    groupId: spec.groupId,
-    sessionTimeout: SESSION_TIMEOUT_MS,
-    heartbeatInterval: HEARTBEAT_INTERVAL_MS,
-    rebalanceTimeout: REBALANCE_TIMEOUT_MS,
-    autoCommitInterval: spec.autoCommitInterval,
-    maxWaitTimeInMs: 200,
-    metadataMaxAge: 5000,
-  });
-  consumer.on(ConsumerEvents.GROUP_JOIN, ({ payload }) =>
-    print({
-      t: 'join',
-      id: payload.memberId,
-      l: payload.isLeader,
-      ps: payload.memberAssignment[spec.topic] ?? [],
-    }),
-  );
-  consumer.on(ConsumerEvents.COMMIT_OFFSETS, ({ payload }) =>
-    print({
-      t: 'commit',
-      ps: payload.topics
-        .filter((t) => t.topic === spec.topic)
-        .flatMap((t) => t.partitions.map((p): [number, number] => [p.partition, p.offset])),
-    }),
-  );
-  consumer.on(ConsumerEvents.CRASH, ({ payload }) =>
-    print({ t: 'crash', error: payload.error.message }),
-  );
-  process.once('SIGTERM', () => {
-    void consumer.disconnect().then(
-      () => {
-        print({ t: 'stopped' });
-        process.exit(0);
-      },
-      (error: Error) => {
-        process.stderr.write(`disconnect failed: ${error.stack ?? error.message}\n`);
-        process.exit(1);
-      },
-    );
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [spec.topic], fromBeginning: true });
-  await consumer.run({
-    eachMessage: ({ partition, message }) => {
-      print({ t: 'rec', p: partition, o: message.offset, v: message.value?.toString() ?? '' });
-    },
-  });
-}
-
-if (require.main === module) {
-  runMemberProcess(JSON.parse(process.argv[2]) as MemberSpec).catch((error: Error) => {
-    process.stderr.write(`member failed: ${error.stack ?? error.message}\n`);
-    process.exit(1);
-  });
 }
 
 /** A GroupAdmin (with its own connections) for DescribeGroups, OffsetFetch and FindCoordinator. */
