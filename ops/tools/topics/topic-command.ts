@@ -42,6 +42,14 @@ export interface TopicAdmin {
   disconnect(): Promise<void>;
   listTopics(): Promise<string[]>;
   fetchTopicMetadata(options: { topics: string[] }): Promise<{ topics: TopicMetadataView[] }>;
+  listPartitionReassignments(options: {
+    topics: { topic: string; partitions: number[] }[];
+  }): Promise<{
+    topics: {
+      topic: string;
+      partitions: { partition: number; addingReplicas: number[]; removingReplicas: number[] }[];
+    }[];
+  }>;
   describeCluster(): Promise<{ brokers: { nodeId: number }[] }>;
   describeConfigs(options: {
     resources: { type: ConfigResourceType; name: string }[];
@@ -174,6 +182,19 @@ async function describeTopics(command: TopicCommand, admin: TopicAdmin, output: 
   });
   const cluster = await admin.describeCluster();
   const metadata = await admin.fetchTopicMetadata({ topics: names });
+  const reassignments = await admin.listPartitionReassignments({
+    topics: metadata.topics
+      .filter((t) => names.includes(t.name))
+      .map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => p.partitionId) })),
+  });
+  const reassignmentOf = (topic: string, partition: number) => {
+    const found = reassignments.topics
+      .find((t) => t.topic === topic)
+      ?.partitions.find((p) => p.partition === partition);
+    return found === undefined
+      ? {}
+      : { reassignment: { adding: found.addingReplicas, removing: found.removingReplicas } };
+  };
   const topics = names.map((name): TopicState => {
     const topic = metadata.topics.find((t) => t.name === name);
     if (topic === undefined)
@@ -197,6 +218,7 @@ async function describeTopics(command: TopicCommand, admin: TopicAdmin, output: 
         leader: p.leader < 0 ? null : p.leader,
         replicas: [...p.replicas],
         isr: [...p.isr],
+        ...reassignmentOf(name, p.partitionId),
       })),
       configs: resource.configEntries.map((entry) => ({
         name: entry.configName,

@@ -11,6 +11,9 @@
  * none, so it is never printed, as Kafka prints none for a zero id). `Configs:` lists the entries
  * whose source is not DEFAULT_CONFIG (Kafka's ConfigEntry.isDefault), so a broker's static
  * setting such as log.segment.bytes shows up. A partition without a leader prints `Leader: none`.
+ * A partition being reassigned also prints `⇥Adding Replicas: a,b⇥Removing Replicas: c`, and its
+ * replication factor (for the topic line and --under-replicated-partitions) is that of the
+ * original replica set, Kafka's getReplicationFactor: the replicas less those being added.
  */
 
 export interface PartitionState {
@@ -19,6 +22,21 @@ export interface PartitionState {
   leader: number | null;
   replicas: number[];
   isr: number[];
+  /** Present while the partition is being reassigned. */
+  reassignment?: { adding: number[]; removing: number[] };
+}
+
+/**
+ * Kafka's getReplicationFactor: while a reassignment still changes the partition's replicas, the
+ * replicas less those being added; otherwise all of them.
+ */
+export function replicationFactor(partition: PartitionState): number {
+  const reassignment = partition.reassignment;
+  if (reassignment === undefined) return partition.replicas.length;
+  const changing = new Set([...reassignment.adding, ...reassignment.removing]);
+  if (!partition.replicas.some((id) => changing.has(id))) return partition.replicas.length;
+  const adding = new Set(reassignment.adding);
+  return partition.replicas.filter((id) => !adding.has(id)).length;
 }
 
 export interface ConfigValue {
@@ -45,7 +63,7 @@ export function formatTopicLine(topic: TopicState, markedForDeletion = false): s
   let line = `Topic: ${topic.name}`;
   if (topic.topicId !== undefined) line += `\tTopicId: ${topic.topicId}`;
   line += `\tPartitionCount: ${topic.partitions.length}`;
-  line += `\tReplicationFactor: ${first === undefined ? 0 : first.replicas.length}`;
+  line += `\tReplicationFactor: ${first === undefined ? 0 : replicationFactor(first)}`;
   line += `\tConfigs: ${configs}`;
   if (markedForDeletion) line += '\tMarkedForDeletion: true';
   return line;
@@ -62,6 +80,10 @@ export function formatPartitionLine(
   line += `\tLeader: ${partition.leader === null ? 'none' : partition.leader}`;
   line += `\tReplicas: ${partition.replicas.join(',')}`;
   line += `\tIsr: ${partition.isr.join(',')}`;
+  if (partition.reassignment !== undefined) {
+    line += `\tAdding Replicas: ${partition.reassignment.adding.join(',')}`;
+    line += `\tRemoving Replicas: ${partition.reassignment.removing.join(',')}`;
+  }
   if (markedForDeletion) line += '\tMarkedForDeletion: true';
   return line;
 }
@@ -109,7 +131,7 @@ export function describeLines(
       const hasLeader = partition.leader !== null;
       const show =
         describeConfigs ||
-        (reports.underReplicated && partition.replicas.length - partition.isr.length > 0) ||
+        (reports.underReplicated && replicationFactor(partition) - partition.isr.length > 0) ||
         (reports.unavailable && (!hasLeader || !liveBrokers.has(partition.leader as number))) ||
         (reports.underMinIsr &&
           (!hasLeader || (min !== undefined && partition.isr.length < min))) ||

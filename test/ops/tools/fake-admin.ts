@@ -63,6 +63,24 @@ export class FakeAdmin implements TopicAdmin, ConfigAdmin {
     };
   }
 
+  /** Reassignments in progress, by `topic-partition`. */
+  readonly reassignments = new Map<
+    string,
+    { addingReplicas: number[]; removingReplicas: number[] }
+  >();
+
+  async listPartitionReassignments(options: { topics: { topic: string; partitions: number[] }[] }) {
+    return {
+      topics: options.topics.map(({ topic, partitions }) => ({
+        topic,
+        partitions: partitions.flatMap((partition) => {
+          const found = this.reassignments.get(`${topic}-${partition}`);
+          return found === undefined ? [] : [{ partition, ...found }];
+        }),
+      })),
+    };
+  }
+
   async describeCluster() {
     return { brokers: this.brokers.map((nodeId) => ({ nodeId })) };
   }

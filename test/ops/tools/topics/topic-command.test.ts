@@ -119,6 +119,20 @@ describe('samsa topics (TopicCommand over the admin client)', () => {
     ]);
   });
 
+  it('--describe shows a reassignment in progress, with the original replication factor', async () => {
+    const admin = new FakeAdmin();
+    // Moving [1,2] to [2,3]: replicas are target + removing while 3 catches up.
+    admin.addTopic('moving', [{ partitionId: 0, leader: 1, replicas: [2, 3, 1], isr: [1, 2] }]);
+    admin.reassignments.set('moving-0', { addingReplicas: [3], removingReplicas: [1] });
+    const { output } = await run(admin, { describe: true, topic: 'moving' });
+    expect(output.lines()).toEqual([
+      'Topic: moving\tPartitionCount: 1\tReplicationFactor: 2\tConfigs: segment.bytes=1073741824',
+      '\tTopic: moving\tPartition: 0\tLeader: 1\tReplicas: 2,3,1\tIsr: 1,2\tAdding Replicas: 3\tRemoving Replicas: 1',
+    ]);
+    const under = await run(admin, { describe: true, 'under-replicated-partitions': true });
+    expect(under.output.lines()).toEqual([]);
+  });
+
   it('a named topic that does not exist fails, unless --if-exists', async () => {
     const missing = await run(cluster(), { describe: true, topic: 'nope' });
     expect(missing.code).toBe(1);
