@@ -17,12 +17,7 @@
 import { performance } from 'perf_hooks';
 import { setTimeout as sleep } from 'timers/promises';
 import { Cluster, ClusterOptions } from '../cluster/cluster';
-import {
-  EARLIEST_TIMESTAMP,
-  LATEST_TIMESTAMP,
-  OffsetAnswer,
-  listOffsets,
-} from '../cluster/list-offsets';
+import { partitionHighAndLow, partitionOffsetsAt } from '../cluster/list-offsets';
 import { PartitionMetadata, isStaleMetadataError } from '../cluster/metadata';
 import { RetryOptions, retry } from '../cluster/retry';
 import { GroupCoordinators } from '../cluster/group-coordinator';
@@ -491,20 +486,7 @@ export class Admin {
 
   /** Per partition of `topic`: the latest offset (high watermark) and the earliest. */
   async fetchTopicOffsets(topic: string): Promise<TopicOffsets[]> {
-    const partitions = await this.partitionsOf(topic);
-    const ask = (timestamp: number): Promise<OffsetAnswer[]> =>
-      listOffsets(
-        this.cluster,
-        partitions.map((partition) => ({ topic, partition, timestamp })),
-      );
-    // One partition may appear once per ListOffsets request: latest and earliest are two.
-    const [high, low] = await Promise.all([ask(LATEST_TIMESTAMP), ask(EARLIEST_TIMESTAMP)]);
-    return partitions.map((partition, index) => ({
-      partition,
-      offset: high[index].offset,
-      high: high[index].offset,
-      low: low[index].offset,
-    }));
+    return partitionHighAndLow(this.cluster, topic, await this.partitionsOf(topic));
   }
 
   /** Per partition of `topic`: the first offset whose timestamp is at or after `timestamp`. */
@@ -515,12 +497,7 @@ export class Admin {
     if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
       throw new SamsaError(`timestamp must be milliseconds since the epoch, got ${timestamp}`);
     }
-    const partitions = await this.partitionsOf(topic);
-    const answers = await listOffsets(
-      this.cluster,
-      partitions.map((partition) => ({ topic, partition, timestamp })),
-    );
-    return answers.map((answer) => ({ partition: answer.partition, offset: answer.offset }));
+    return partitionOffsetsAt(this.cluster, topic, await this.partitionsOf(topic), timestamp);
   }
 
   /** Configs of topics and brokers, with sources (and synonyms with includeSynonyms). */

@@ -189,3 +189,38 @@ function request(queries: readonly OffsetQuery[]): RequestInit<typeof ApiKey.Lis
     })),
   };
 }
+
+/** Per partition of a topic: the latest offset (high watermark, also `offset`) and the earliest. */
+export async function partitionHighAndLow(
+  cluster: Cluster,
+  topic: string,
+  partitions: readonly number[],
+): Promise<{ partition: number; offset: number; high: number; low: number }[]> {
+  const ask = (timestamp: number): Promise<OffsetAnswer[]> =>
+    listOffsets(
+      cluster,
+      partitions.map((partition) => ({ topic, partition, timestamp })),
+    );
+  // One partition may appear once per ListOffsets request: latest and earliest are two.
+  const [high, low] = await Promise.all([ask(LATEST_TIMESTAMP), ask(EARLIEST_TIMESTAMP)]);
+  return partitions.map((partition, index) => ({
+    partition,
+    offset: high[index].offset,
+    high: high[index].offset,
+    low: low[index].offset,
+  }));
+}
+
+/** Per partition of a topic: the first offset whose timestamp is at or after `timestamp`. */
+export async function partitionOffsetsAt(
+  cluster: Cluster,
+  topic: string,
+  partitions: readonly number[],
+  timestamp: number,
+): Promise<{ partition: number; offset: number }[]> {
+  const answers = await listOffsets(
+    cluster,
+    partitions.map((partition) => ({ topic, partition, timestamp })),
+  );
+  return answers.map((answer) => ({ partition: answer.partition, offset: answer.offset }));
+}

@@ -9,11 +9,7 @@
  */
 import { Cluster } from '../../../client/cluster/cluster';
 import { GroupCoordinators } from '../../../client/cluster/group-coordinator';
-import {
-  EARLIEST_TIMESTAMP,
-  LATEST_TIMESTAMP,
-  listOffsets,
-} from '../../../client/cluster/list-offsets';
+import { partitionHighAndLow, partitionOffsetsAt } from '../../../client/cluster/list-offsets';
 import { KafkaError } from '../../../client/errors';
 import { logger } from '../../../client/logging';
 import {
@@ -99,31 +95,14 @@ export class ClusterGroupAdmin implements ConsumerGroupAdmin {
   async fetchTopicOffsets(
     topic: string,
   ): Promise<{ partition: number; offset: number; high: number; low: number }[]> {
-    const partitions = await this.partitionsOf(topic);
-    const ask = (timestamp: number) =>
-      listOffsets(
-        this.cluster,
-        partitions.map((partition) => ({ topic, partition, timestamp })),
-      );
-    const [high, low] = await Promise.all([ask(LATEST_TIMESTAMP), ask(EARLIEST_TIMESTAMP)]);
-    return partitions.map((partition, index) => ({
-      partition,
-      offset: high[index].offset,
-      high: high[index].offset,
-      low: low[index].offset,
-    }));
+    return partitionHighAndLow(this.cluster, topic, await this.partitionsOf(topic));
   }
 
   async fetchTopicOffsetsByTimestamp(
     topic: string,
     timestamp: number,
   ): Promise<{ partition: number; offset: number }[]> {
-    const partitions = await this.partitionsOf(topic);
-    const answers = await listOffsets(
-      this.cluster,
-      partitions.map((partition) => ({ topic, partition, timestamp })),
-    );
-    return answers.map((answer) => ({ partition: answer.partition, offset: answer.offset }));
+    return partitionOffsetsAt(this.cluster, topic, await this.partitionsOf(topic), timestamp);
   }
 
   private async partitionsOf(topic: string): Promise<number[]> {
