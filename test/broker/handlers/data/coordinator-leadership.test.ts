@@ -5,22 +5,15 @@
  */
 import { Connection } from '../../../../client/network/connection';
 import { ApiKey, type RequestInit } from '../../../../client/protocol/apis';
-import { topicConfig } from '../../../../broker/config/topic-config';
-import { registerDataHandlers } from '../../../../broker/handlers/data';
-import type { LogManager } from '../../../../broker/log/log-manager';
-import { MetadataCache } from '../../../../broker/metadata/metadata-cache';
-import { SocketServer } from '../../../../broker/network/socket-server';
 import { ReplicaManager } from '../../../../broker/replica/replica-manager';
 import { onCleanup } from '../../../harness';
-import { RecordingIsrWriter, brokerConfig, startLogManager } from '../../replica/fixtures';
+import { startDataPlane } from './data-plane';
 
 const BROKER_EPOCH = 50;
 const OFFSETS = '__consumer_offsets';
 
 const events: string[] = [];
-let logManager: LogManager;
 let rm: ReplicaManager;
-let server: SocketServer;
 let connection: Connection;
 
 function leaderAndIsr(
@@ -53,41 +46,14 @@ function leaderAndIsr(
 }
 
 beforeAll(async () => {
-  const config = brokerConfig(1, { listeners: 'PLAINTEXT://127.0.0.1:0' });
-  logManager = await startLogManager();
-  const metadataCache = new MetadataCache();
-  rm = new ReplicaManager({
-    config,
-    brokerId: 1,
-    logManager,
-    metadataCache,
-    zk: () => {
-      throw new Error('no ZooKeeper in unit tests');
-    },
-    isrWriter: new RecordingIsrWriter(),
-    topicConfig: async () => topicConfig(config, {}),
+  const plane = await startDataPlane(BROKER_EPOCH, {
+    onElection: (partition, epoch) => events.push(`elected ${partition} epoch ${epoch}`),
+    onResignation: (partition, epoch) =>
+      events.push(`resigned ${partition} epoch ${epoch ?? 'unknown'}`),
   });
-  server = new SocketServer({ listeners: config.listeners, brokerId: 1 });
-  registerDataHandlers(server, {
-    brokerId: 1,
-    brokerEpoch: () => BROKER_EPOCH,
-    metadataCache,
-    replicaManager: rm,
-    groupCoordinator: {
-      onElection: (partition, epoch) => events.push(`elected ${partition} epoch ${epoch}`),
-      onResignation: (partition, epoch) =>
-        events.push(`resigned ${partition} epoch ${epoch ?? 'unknown'}`),
-    },
-  });
-  const [{ port }] = await server.start();
-  connection = new Connection({ host: '127.0.0.1', port, clientId: 'leadership-test' });
-});
-
-onCleanup(async () => {
-  connection.close();
-  await server.stop();
-  await rm.shutdown();
-  await logManager.shutdown();
+  rm = plane.replicaManager;
+  connection = new Connection({ host: '127.0.0.1', port: plane.port, clientId: 'leadership-test' });
+  onCleanup(() => connection.close());
 });
 
 test('the coordinator hears of __consumer_offsets partitions becoming led here or elsewhere, after they are applied', async () => {

@@ -6,20 +6,16 @@
 import { Connection } from '../../../../client/network/connection';
 import { ApiKey, type RequestInit } from '../../../../client/protocol/apis';
 import { encodeRecordBatchSync } from '../../../../client/record/record-batch';
-import { topicConfig } from '../../../../broker/config/topic-config';
-import { registerDataHandlers } from '../../../../broker/handlers/data';
 import type { LogManager } from '../../../../broker/log/log-manager';
-import { MetadataCache } from '../../../../broker/metadata/metadata-cache';
-import { SocketServer } from '../../../../broker/network/socket-server';
 import { ReplicaManager } from '../../../../broker/replica/replica-manager';
-import { onCleanup, waitFor } from '../../../harness';
-import { RecordingIsrWriter, batch, brokerConfig, startLogManager } from '../../replica/fixtures';
+import { waitFor } from '../../../harness';
+import { batch } from '../../replica/fixtures';
+import { startDataPlane } from './data-plane';
 
 const BROKER_EPOCH = 50;
 
 let logManager: LogManager;
 let rm: ReplicaManager;
-let server: SocketServer;
 let port: number;
 const connections: Connection[] = [];
 
@@ -57,28 +53,7 @@ function connect(): Connection {
 }
 
 beforeAll(async () => {
-  const config = brokerConfig(1, { listeners: 'PLAINTEXT://127.0.0.1:0' });
-  logManager = await startLogManager();
-  const metadataCache = new MetadataCache();
-  rm = new ReplicaManager({
-    config,
-    brokerId: 1,
-    logManager,
-    metadataCache,
-    zk: () => {
-      throw new Error('no ZooKeeper in unit tests');
-    },
-    isrWriter: new RecordingIsrWriter(),
-    topicConfig: async () => topicConfig(config, {}),
-  });
-  server = new SocketServer({ listeners: config.listeners, brokerId: 1 });
-  registerDataHandlers(server, {
-    brokerId: 1,
-    brokerEpoch: () => BROKER_EPOCH,
-    metadataCache,
-    replicaManager: rm,
-  });
-  [{ port }] = await server.start();
+  ({ logManager, replicaManager: rm, port } = await startDataPlane(BROKER_EPOCH));
   const response = await connect().request(ApiKey.LeaderAndIsr, leaderAndIsr('t', [0, 1]));
   expect(response.partitionErrors.map((p) => p.errorCode)).toEqual([0, 0]);
   await connect().request(ApiKey.LeaderAndIsr, leaderAndIsr('u', [0]));
@@ -86,13 +61,6 @@ beforeAll(async () => {
 
 afterEach(() => {
   for (const c of connections.splice(0)) c.close();
-});
-
-// Runs before the harness removes the temp folders.
-onCleanup(async () => {
-  await server.stop();
-  await rm.shutdown();
-  await logManager.shutdown();
 });
 
 describe('data-plane handlers', () => {
